@@ -1,0 +1,53 @@
+"""Fixtures shared by all tests: a greenphase subprocess, an SMTP sink, a headless browser."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from support import browser as browser_support  # noqa: E402
+from support.server import free_port, serve as start_server  # noqa: E402
+from support.smtp import SmtpSink  # noqa: E402
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """Factory: `serve(config_text_or_path, cwd=None, env=None)` -> running Server.
+
+    The config gets `Listen 127.0.0.1:<free port>`; every server started is stopped
+    (SIGTERM, bounded wait, then kill) when the test ends.
+    """
+    servers = []
+
+    def start(config, *, cwd=None, env=None, args=()):
+        server = start_server(config, cwd=cwd, directory=tmp_path, env=env, args=args)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_sink():
+    """An aiosmtpd server on 127.0.0.1:<free port>; `.mails`, `.wait_for(n)`, `.port`."""
+    with SmtpSink(free_port()) as sink:
+        yield sink
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """Headless chromium (selenium). Missing chromium: skip, or fail when CI=true."""
+    absent = browser_support.missing()
+    if absent:
+        message = f"{', '.join(absent)} not found: {browser_support.INSTALL_HINT}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    driver = browser_support.chrome(tmp_path / "chromium-profile")
+    yield driver
+    driver.quit()

@@ -1,0 +1,157 @@
+"""Run `greenphase serve` as a subprocess on a free loopback port.
+
+The server is ready when it prints `listening on http://HOST:PORT/` on stdout; we wait for
+that line (bounded), never for a fixed time.
+"""
+
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+READY = re.compile(r"listening on (http://\S+)")
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 10.0
+LISTEN_LINE = re.compile(r"^\s*Listen\s+\S+.*$", re.IGNORECASE | re.MULTILINE)
+SERVER_ROOT_LINE = re.compile(r"^\s*ServerRoot\s", re.IGNORECASE | re.MULTILINE)
+
+
+def free_port():
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def greenphase_command():
+    """The installed console script next to this interpreter, else the module."""
+    script = Path(sys.executable).parent / "greenphase"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "kernel.cli"]
+
+
+def with_port(text, port, server_root=None):
+    """Config text listening on 127.0.0.1:port only (any Listen lines are replaced).
+
+    `server_root`: set ServerRoot when the text has none, so that a config copied elsewhere
+    still resolves its relative paths against its original folder.
+    """
+    text = LISTEN_LINE.sub("", text)
+    head = [f"Listen 127.0.0.1:{port}"]
+    if server_root and not SERVER_ROOT_LINE.search(text):
+        head.insert(0, f'ServerRoot "{server_root}"')
+    return "\n".join(head) + "\n" + text
+
+
+class Server:
+    """A running `greenphase serve`; use as a context manager or call stop()."""
+
+    def __init__(self, config_file, port, cwd=None, env=None, args=()):
+        self.config_file = str(config_file)
+        self.port = port
+        self.url = None
+        self._stdout, self._stderr = [], []
+        self._lines = queue.Queue()
+        full_env = dict(os.environ, PYTHONUNBUFFERED="1")
+        full_env.update(env or {})
+        self.proc = subprocess.Popen(
+            greenphase_command() + ["serve", "--config", self.config_file, *args],
+            cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        self._readers = [
+            threading.Thread(target=self._drain, args=(self.proc.stdout, self._stdout, True), daemon=True),
+            threading.Thread(target=self._drain, args=(self.proc.stderr, self._stderr, False), daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _drain(self, stream, sink, announce):
+        for line in stream:
+            sink.append(line)
+            if announce:
+                self._lines.put(line)
+        if announce:
+            self._lines.put(None)    # EOF: the process closed stdout (usually: it died)
+
+    def _wait_ready(self):
+        while True:
+            try:
+                line = self._lines.get(timeout=START_TIMEOUT)
+            except queue.Empty:
+                raise RuntimeError(f"greenphase did not report listening within {START_TIMEOUT}s"
+                                   + self._describe()) from None
+            if line is None:
+                self.proc.wait(STOP_TIMEOUT)
+                raise RuntimeError(f"greenphase exited ({self.proc.returncode}) before listening"
+                                   + self._describe())
+            match = READY.search(line)
+            if match:
+                self.url = match.group(1).rstrip("/") + "/"
+                return
+
+    def _describe(self):
+        return (f"\nconfig: {self.config_file}\n--- stdout ---\n{self.stdout}"
+                f"--- stderr ---\n{self.stderr}")
+
+    @property
+    def stdout(self):
+        return "".join(self._stdout)
+
+    @property
+    def stderr(self):
+        return "".join(self._stderr)
+
+    def stop(self):
+        """SIGTERM, wait (bounded), then SIGKILL; returns the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(STOP_TIMEOUT)
+        for reader in self._readers:
+            reader.join(STOP_TIMEOUT)
+        return self.proc.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def serve(config, *, cwd=None, directory=None, env=None, args=(), port=None):
+    """Start greenphase on a free port and return the running :class:`Server`.
+
+    `config`: config text, or a path to a config file. The config written for the server
+    lives in `directory` (default: `cwd`, else the config file's folder is used as ServerRoot
+    and the copy goes to a fresh temporary folder). Its Listen lines are replaced by
+    `Listen 127.0.0.1:<port>`.
+    """
+    port = port or free_port()
+    if isinstance(config, Path) or (isinstance(config, str) and "\n" not in config
+                                    and os.path.isfile(config)):
+        source = Path(config).resolve()
+        text = with_port(source.read_text(), port, server_root=source.parent)
+        name = source.name
+    else:
+        text = with_port(config, port)
+        name = "greenphase.conf"
+    if directory is None:
+        directory = cwd or tempfile.mkdtemp(prefix="greenphase-test-")
+    config_file = Path(directory) / f"port{port}-{name}"
+    config_file.write_text(text)
+    return Server(config_file, port, cwd=cwd, env=env, args=args)
