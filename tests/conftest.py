@@ -12,6 +12,14 @@ from support import browser as browser_support  # noqa: E402
 from support.server import free_port, serve as start_server  # noqa: E402
 from support.smtp import SmtpSink  # noqa: E402
 
+GOLDEN_SITE_MARKERS = ("hello", "phases", "publisher", "publisher_shim", "authen", "authen_asis",
+                       "authen_literal", "custom404", "debug")
+
+
+def pytest_configure(config):
+    for name in GOLDEN_SITE_MARKERS:
+        config.addinivalue_line("markers", f"{name}: golden replay cases of the {name} site(s)")
+
 
 @pytest.fixture
 def serve(tmp_path):

@@ -90,7 +90,7 @@ class Connection:
         data, self.buffer = self.buffer[:n], self.buffer[n:]
         return data
 
-    def _read_to_close(self):
+    def read_to_close(self):
         while self._fill():
             pass
         data, self.buffer = self.buffer, b""
@@ -122,7 +122,7 @@ class Connection:
             raw_parts.append(response.body)
         else:
             response.framing = "close"
-            response.body = self._read_to_close()
+            response.body = self.read_to_close()
             raw_parts.append(response.body)
         response.raw = b"".join(raw_parts)
         return response
@@ -165,3 +165,4 @@ def exchange(port, raw, timeout=10.0):
 def get(port, path, headers=None, method="GET", body=None, version="HTTP/1.1"):
     """Convenience: one request on a fresh connection (Connection: close)."""
     return exchange(port, build_request(method, path, port, headers, body, version))
+
