@@ -1,0 +1,10 @@
+"""greenphase's kernel: the gevent server, the configuration language, the request object,
+the phase pipeline and the plugin manager. Plugins import what they need from here."""
+
+import pluggy
+
+from .constants import DECLINED, DONE, OK  # noqa: F401
+from .errors import SERVER_RETURN, ConfigError, HandlerFailure, PhaseError  # noqa: F401
+from .hookspecs import PROJECT
+
+hookimpl = pluggy.HookimplMarker(PROJECT)

@@ -1,0 +1,54 @@
+"""``greenphase serve`` and ``greenphase check``."""
+
+import argparse
+import sys
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="greenphase", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("serve", "serve a configuration"), ("check", "report every configuration error")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--config", "-f", required=True, help="Apache-style configuration file")
+        cmd.add_argument("--plugins", help="comma-separated plugin names to enable (default: all installed)")
+        cmd.add_argument("--plugin", action="append", default=[], metavar="MODULE",
+                         help="also register this importable module as a plugin (repeatable)")
+        cmd.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]",
+                         help="define a name for <IfDefine> and ${NAME}, like httpd -D")
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        # Before any plugin or handler module is imported: blocking calls yield to other greenlets.
+        from gevent import monkey
+        monkey.patch_all()
+    from .errors import ConfigError
+    from .site import Site
+
+    defines = dict(d.partition("=")[::2] for d in args.defines)
+    plugins = [p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None
+    try:
+        site = Site(args.config, plugins=plugins, extra_plugins=args.plugin, defines=defines)
+    except ConfigError as exc:
+        print("greenphase: %s" % exc, file=sys.stderr)
+        return 1
+    for warning in site.warnings:
+        print("warning: %s" % warning, file=sys.stderr)
+    if site.errors:
+        for error in site.errors:
+            print("error: %s" % error, file=sys.stderr)
+        print("%d configuration error%s" % (len(site.errors), "" if len(site.errors) == 1 else "s"),
+              file=sys.stderr)
+        return 1
+    if args.command == "check":
+        print("Syntax OK (%s; plugins: %s)" % (site.config_file, ", ".join(site.plugin_names())))
+        return 0
+    from .server import Server
+    Server(site).serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

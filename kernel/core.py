@@ -1,0 +1,170 @@
+"""The kernel's own plugin: Apache's core mapping, mod_alias, mod_mime and mod_dir defaults.
+
+Its phase hooks are ``trylast``: they apply when no plugin answered first.
+"""
+
+import mimetypes
+import os
+import stat
+
+from . import constants as C
+from .core_directives import CORE_DIRECTIVES
+from .hookspecs import PROJECT
+
+import pluggy
+
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+# What <IfModule> finds loaded whatever the plugins: the parts of Apache the kernel is.
+EMULATED_MODULES = {"core", "http", "so", "mime", "dir", "alias", "log_config", "mpm_event",
+                    "unixd", "env", "setenvif", "filter"}
+
+DIRECTORY_TYPE = "httpd/unix-directory"
+
+
+@hookimpl
+def register_directives():
+    return CORE_DIRECTIVES
+
+
+class MimeTable:
+    """Extension -> media type, from TypesConfig or Python's own table."""
+
+    def __init__(self, path=None):
+        table = mimetypes.MimeTypes()
+        if path:
+            table.read(path)
+        self.types = {ext.lower(): t for ext, t in table.types_map[True].items()}
+        self.types.setdefault(".py", "text/x-python")
+
+    def lookup(self, ext):
+        return self.types.get(ext)
+
+
+_mime_tables = {}
+
+
+def mime_table(req):
+    path = req.server.config["TypesConfig"]
+    table = _mime_tables.get(path)
+    if table is None:
+        table = _mime_tables[path] = MimeTable(path)
+    return table
+
+
+@hookimpl(trylast=True)
+def translate_name(req):
+    uri = req.uri
+    server_config = req.server.config
+    for url, path in server_config["Alias"]:
+        rest = _alias_rest(uri, url)
+        if rest is not None:
+            req.filename = path + rest
+            return C.OK
+    for regex, target in server_config["AliasMatch"]:
+        match = regex.match(uri)
+        if match:
+            req.filename = match.expand(target.replace("$", "\\"))
+            return C.OK
+    req.filename = server_config["DocumentRoot"].rstrip("/") + uri
+    return C.OK
+
+
+def _alias_rest(uri, url):
+    """What follows an Alias URL in ``uri`` (matching whole path segments), or None."""
+    if not uri.startswith(url):
+        return None
+    rest = uri[len(url):]
+    if url.endswith("/") or not rest or rest.startswith("/"):
+        return rest
+    return None
+
+
+@hookimpl(trylast=True)
+def map_to_storage(req):
+    """Apache's path walk: the longest existing prefix is the file, the rest is path_info."""
+    filename = req.filename
+    if filename is None:
+        return C.OK
+    path = os.path.normpath(filename)
+    rest = "/" if filename.endswith("/") and path != "/" else ""
+    st = None
+    while True:
+        try:
+            st = os.stat(path)
+            break
+        except (FileNotFoundError, NotADirectoryError):
+            parent, name = os.path.split(path)
+            if parent == path:
+                break
+            rest = "/" + name + rest
+            path = parent
+        except OSError:
+            return C.HTTP_FORBIDDEN
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        if rest == "/":
+            path, rest = path.rstrip("/") + "/", ""
+        elif rest:
+            first, sep, after = rest[1:].partition("/")
+            path, rest, st = os.path.join(path, first), sep + after, None
+    req.filename = path
+    req.canonical_filename = path
+    req.path_info = rest
+    req.finfo = st
+    if st is not None:
+        req.mtime = int(st.st_mtime)
+    req.dir_config = req.site.merger.directory_config(req.server, path, req.uri)
+    return C.OK
+
+
+@hookimpl(trylast=True)
+def type_checker(req):
+    config = req.dir_config
+    st = req.finfo
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        req._content_type = DIRECTORY_TYPE
+    elif req.filename:
+        _types_by_extension(req, config)
+    forced = config["ForceType"]
+    if forced:
+        req.content_type = forced
+    handler = config["SetHandler"]
+    if handler:
+        req.handler = handler
+    return C.OK
+
+
+def _types_by_extension(req, config):
+    """mod_mime: every dot-separated extension of the name may set the type and handler."""
+    name = os.path.basename(req.filename.rstrip("/"))
+    parts = name.split(".")
+    if len(parts) < 2:
+        return
+    handlers = config["AddHandler"]
+    removed = config["RemoveHandler"]
+    types = config["AddType"]
+    table = mime_table(req)
+    for ext in parts[1:]:
+        ext = "." + ext.lower()
+        kind = types.get(ext) or table.lookup(ext)
+        if kind:
+            req._content_type = kind
+        if ext in handlers and not (ext in removed and removed[ext] is None):
+            req.handler = handlers[ext]
+
+
+@hookimpl(trylast=True)
+def fixups(req):
+    """mod_dir: a directory request gets its DirectoryIndex, or a slash appended."""
+    if req.handler is not None or req._content_type != DIRECTORY_TYPE:
+        return None
+    if not req.uri.endswith("/"):
+        location = req.uri + "/" + ("?" + req.args if req.args else "")
+        req.err_headers_out["Location"] = req.construct_url(location)
+        return C.HTTP_MOVED_PERMANENTLY
+    for index in req.dir_config["DirectoryIndex"]:
+        candidate = os.path.join(req.filename, index)
+        if os.path.exists(candidate):
+            from .pipeline import fast_redirect
+            return fast_redirect(req, req.uri + index)
+    return None

@@ -1,0 +1,219 @@
+"""The plugin author's manual: every hook greenphase calls, in the order Apache runs them.
+
+A plugin is a module or object with functions marked ``@kernel.hookimpl`` and is found through
+the ``greenphase`` entry-point group (``[project.entry-points.greenphase] name = "pkg.mod"``).
+
+Request phases
+--------------
+Each phase hook takes the request object ``req`` and returns ``None`` (DECLINED), ``OK`` (0),
+``DECLINED`` (-1), ``DONE`` (-2) or an HTTP status (100..599); constants live in
+``kernel.constants``. Raising ``kernel.SERVER_RETURN(code)`` is the same as returning ``code``.
+The kernel calls the implementations one by one in pluggy's order (``tryfirst``/``trylast``
+honoured, later-registered first) and applies Apache's rule for the phase:
+
+* **run-all** phases (post_read_request, header_parser, access_checker, fixups,
+  log_transaction): ``None``, ``OK`` and ``DECLINED`` let the next plugin run; ``DONE`` or an
+  HTTP status ends the phase and becomes its result.
+* **run-first** phases (translate_name, map_to_storage, check_user_id, auth_checker,
+  type_checker, handler): ``None`` and ``DECLINED`` pass on to the next plugin; ``OK``,
+  ``DONE`` or an HTTP status ends the phase.
+
+What a phase result does to the request (Apache's consequences):
+
+* ``OK`` / ``DECLINED``: go on to the next phase. In the content phase ``OK`` finishes the
+  response with what was written (status ``req.status``).
+* ``DONE``: stop at once, no error page; the client gets what was written (or an empty body
+  with ``req.status``). log_transaction and request_cleanup still run.
+* an HTTP status other than 200: stop; the kernel answers with that status through the
+  ``error_page`` hook, sending ``err_headers_out`` only. If output was already written, the
+  status stays as sent and the page is appended.
+* any other int: logged as an invalid result, answered as 500.
+* an exception: logged, answered as 500 (``raise PhaseError(where, debug) from exc`` to say
+  what failed and whether the site wants the traceback shown).
+* If nobody answers a run-first phase of translate_name, check_user_id, auth_checker or
+  type_checker, the request fails with 500 (Apache: "configuration error"). The kernel's own
+  core plugin answers translate_name, map_to_storage and type_checker last, so a plugin only
+  declines to let the defaults apply. If nobody answers ``handler``, the answer is 404.
+
+Service hooks
+-------------
+Called at configuration time or on demand, never as a phase.
+"""
+
+import pluggy
+
+PROJECT = "greenphase"
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+
+# -- configuration -----------------------------------------------------------------------
+
+@hookspec
+def register_directives():
+    """Return an iterable of :class:`kernel.directives.Directive` this plugin owns.
+
+    Called once per site before the configuration is read. The parser accepts only directives
+    declared here or by the kernel itself; a name declared twice is an error. The merged value
+    of each directive for a request is ``req.dir_config[name]`` (``req.server.config[name]`` at
+    server scope).
+    """
+
+
+@hookspec
+def apache_modules():
+    """Return the Apache module names this plugin stands in for (``'python'``,
+    ``'auth_basic'``...), so ``<IfModule mod_python.c>`` sections apply when it is enabled."""
+
+
+@hookspec
+def configure(site):
+    """Check and prepare a parsed site (``kernel.site.Site``) before it serves.
+
+    Return an iterable of :class:`kernel.errors.ConfigError` (all are reported together by
+    ``greenphase check``), or ``None``. Precompute here what would otherwise be done per request.
+    """
+
+
+@hookspec
+def server_start(site):
+    """The site is about to accept connections (after gevent patched the stdlib).
+
+    Run start-up code here (``PythonImport``). Exceptions are logged; the server still starts.
+    """
+
+
+@hookspec
+def server_stop(site):
+    """The site has stopped accepting connections and drained (SIGTERM). Exceptions are logged."""
+
+
+@hookspec
+def request_methods():
+    """Return a mapping ``name -> function(req, ...)`` or property, added to the request class.
+
+    The kernel builds each site's request class once, at start-up, from these mappings, so a
+    plugin extends the request without monkey-patching. Two plugins claiming one name, or a
+    name the kernel's request already has, is a configuration error.
+    """
+
+
+@hookspec
+def server_methods():
+    """Like ``request_methods``, for the server object (``req.server``)."""
+
+
+@hookspec(firstresult=True)
+def named_handler(name):
+    """Resolve a handler a plugin provides by name (``'mod_python.publisher'``).
+
+    Return a callable ``f(req) -> result`` or ``None`` when the name is not yours.
+    """
+
+
+@hookspec(firstresult=True)
+def auth_required(req):
+    """Does this request need an authenticated user? (Apache's ``ap_some_auth_required``.)
+
+    Return ``True`` or ``False``, or ``None`` to let another plugin answer; ``None`` from all
+    means no. Only when some plugin says ``True`` does the kernel run ``check_user_id`` and
+    ``auth_checker``; after ``check_user_id`` says ``OK`` without setting ``req.user`` the
+    kernel answers 500.
+    """
+
+
+@hookspec(firstresult=True)
+def error_page(req, status, failure):
+    """Render the body of an error response with ``status``.
+
+    ``failure`` is a :class:`kernel.errors.HandlerFailure` when an exception caused the error
+    (with ``.exc_info``, ``.where`` and ``.debug``), else ``None``. The kernel has already set
+    the status line and dropped ``headers_out`` (``err_headers_out`` is kept); if output was
+    already sent, whatever this returns is appended to it.
+
+    A plugin that only adds headers to error responses (``WWW-Authenticate`` on a 401) does
+    so with ``tryfirst=True`` and returns ``None``.
+
+    Return ``None`` to let the next plugin (finally the kernel's minimal page) render; a
+    ``str`` or ``bytes`` body, sent with ``req.content_type`` (the kernel preset it to
+    ``text/html; charset=iso-8859-1``); or ``True`` when you have produced the whole response
+    yourself, for example with ``req.internal_redirect(uri)``.
+    """
+
+
+# -- request phases, in Apache's order --------------------------------------------------
+
+@hookspec
+def post_read_request(req):
+    """Run-all. First phase of every request, internal redirects included, before the URI is
+    mapped: only server-scope configuration and ``<Location>`` sections apply."""
+
+
+@hookspec
+def translate_name(req):
+    """Run-first. Map ``req.uri`` to ``req.filename``. ``OK`` means you set ``filename``; the
+    kernel's core (``Alias``, ``DocumentRoot``) answers last."""
+
+
+@hookspec
+def map_to_storage(req):
+    """Run-first. Settle ``req.filename``/``req.path_info`` and the per-directory
+    configuration (``req.dir_config``). The core's directory walk answers last; ``OK`` from a
+    plugin skips it (the request keeps its Location-only configuration)."""
+
+
+@hookspec
+def header_parser(req):
+    """Run-all. Main requests only, after the per-directory configuration is known."""
+
+
+@hookspec
+def access_checker(req):
+    """Run-all. Access control that needs no user (host, method, time...)."""
+
+
+@hookspec
+def check_user_id(req):
+    """Run-first. Authenticate: set ``req.user`` and return ``OK``, or return 401/403.
+
+    Runs only when ``auth_required`` said ``True``. ``OK`` with no ``req.user`` becomes 500.
+    Declining in every plugin also becomes 500 (no authentication was possible)."""
+
+
+@hookspec
+def auth_checker(req):
+    """Run-first. Authorise the authenticated ``req.user``: ``OK`` grants, 401/403 refuse.
+
+    Runs only when ``auth_required`` said ``True`` and a user was authenticated."""
+
+
+@hookspec
+def type_checker(req):
+    """Run-first. Set ``req.content_type`` and ``req.handler``; the core (``AddType``,
+    ``AddHandler``, ``SetHandler``, the MIME table) answers last."""
+
+
+@hookspec
+def fixups(req):
+    """Run-all. Last chance to change the request before the content phase."""
+
+
+@hookspec
+def handler(req):
+    """Run-first. Produce the response: write it with ``req.write`` (or return a status).
+
+    Check ``req.handler`` to know whether the request is yours (``'mod_python'``,
+    ``kernel.constants.DEFAULT_HANDLER`` for static files...). ``OK`` ends the response;
+    if every plugin declines, the client gets 404."""
+
+
+@hookspec
+def log_transaction(req):
+    """Run-all. After the response went out; results are ignored. The kernel writes the
+    access log (``CustomLog``) itself after this phase."""
+
+
+@hookspec
+def request_cleanup(req):
+    """Run-all, last. After logging, when the request is finished (also after an error or a
+    client abort); after callbacks from ``req.register_cleanup``. Results are ignored,
+    exceptions only logged."""

@@ -1,0 +1,503 @@
+"""HTTP/1.x on one connection: llhttp (httptools) parsing, Apache's limits, response framing."""
+
+import socket
+import time
+from email.utils import formatdate
+from urllib.parse import unquote_to_bytes
+
+import httptools
+
+from . import constants as C
+from .errors import SERVER_RETURN
+from .pipeline import ClientGone, minimal_page, process
+from .request import Response
+from .tables import Table
+
+SERVER_HEADER = b"greenphase"
+RECV_SIZE = 65536
+DRAIN_LIMIT = 1 << 20      # unread body we still read past to keep a connection alive
+
+
+class BadRequest(Exception):
+    """A request we answer with ``status`` and then close the connection."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+def normalize_path(raw):
+    """Decode and normalise a request path like Apache: dot segments resolved, slashes merged.
+
+    Encoded slashes (``%2F``) are refused with 404 (AllowEncodedSlashes Off), NUL and paths
+    climbing above the root with 400.
+    """
+    if not raw.startswith("/"):
+        raise BadRequest(400, "request path must start with '/'")
+    if "%" in raw:
+        lowered = raw.lower()
+        if "%2f" in lowered or "%5c" in lowered:
+            raise BadRequest(404, "encoded slash in path")
+        try:
+            decoded = unquote_to_bytes(raw).decode("utf-8", "surrogateescape")
+        except ValueError:
+            raise BadRequest(400, "bad percent-encoding") from None
+    else:
+        decoded = raw
+    if "\x00" in decoded:
+        raise BadRequest(400, "NUL in path")
+    segments = []
+    for part in decoded.split("/")[1:]:
+        if part == "..":
+            if not segments:
+                raise BadRequest(400, "path climbs above the document root")
+            segments.pop()
+        elif part not in ("", "."):
+            segments.append(part)
+    path = "/" + "/".join(segments)
+    last = decoded.rsplit("/", 1)[1]
+    if segments and last in ("", ".", ".."):
+        path += "/"
+    return path
+
+
+def _hostname(host):
+    """The host part of a Host header, lower-cased ('[::1]:80' -> '::1'), or None."""
+    if not host:
+        return None
+    if host.startswith("["):
+        return host[1:].partition("]")[0].lower()
+    return host.partition(":")[0].lower() or None
+
+
+class Head:
+    """The parsed request line and headers."""
+
+    __slots__ = ("method", "protocol", "proto_num", "request_line", "target", "path", "query",
+                 "hostname", "headers", "time", "keep_alive")
+
+    def redirected(self, uri, method):
+        """The head of an internal redirect to ``uri``."""
+        new = Head()
+        raw, _, query = uri.partition("?")
+        new.method = method
+        new.protocol, new.proto_num = self.protocol, self.proto_num
+        new.request_line = "%s %s %s" % (method, uri, self.protocol)
+        new.target = uri
+        new.path = normalize_path(raw)
+        new.query = query or None
+        new.hostname = self.hostname
+        new.headers = self.headers
+        new.time = time.time()
+        new.keep_alive = self.keep_alive
+        return new
+
+    @property
+    def parsed_uri(self):
+        return (None, None, None, None, self.hostname, None, self.path, self.query, None)
+
+
+class Message:
+    """One request as the parser delivers it: head, then body pieces."""
+
+    __slots__ = ("url", "headers", "head_done", "body", "complete", "method", "version",
+                 "keep_alive", "header_bytes")
+
+    def __init__(self):
+        self.url = []
+        self.headers = []
+        self.head_done = False
+        self.body = []
+        self.complete = False
+        self.header_bytes = 0
+
+
+class Body:
+    """The request body, read lazily from the connection (``req.read``)."""
+
+    __slots__ = ("conn", "msg", "declared_length", "limit", "consumed", "buffer",
+                 "expect_continue", "continue_sent", "chunked")
+
+    def __init__(self, conn, msg, headers, version):
+        self.conn = conn
+        self.msg = msg
+        length = headers.getfirst("Content-Length")
+        self.declared_length = int(length) if length is not None else None
+        self.chunked = "chunked" in (headers.getfirst("Transfer-Encoding") or "").lower()
+        self.limit = 0
+        self.consumed = 0
+        self.buffer = b""
+        expect = (headers.getfirst("Expect") or "").lower()
+        self.expect_continue = expect == "100-continue" and version == "1.1" and not msg.complete
+        self.continue_sent = False
+
+    @property
+    def remaining(self):
+        if self.declared_length is None:
+            return 0
+        return self.declared_length - self.consumed
+
+    def _more(self):
+        """Move the next body piece into the buffer; False at the end of the body."""
+        msg = self.msg
+        if self.expect_continue and not self.continue_sent:
+            self.continue_sent = True
+            self.conn.send_raw(b"HTTP/1.1 100 Continue\r\n\r\n")
+        while not msg.body:
+            if msg.complete:
+                return False
+            if not self.conn.fill():
+                raise IOError("Client closed connection before the request body was complete")
+        piece = msg.body.pop(0)
+        self.buffer += piece
+        total = self.consumed + len(self.buffer)
+        if self.limit and total > self.limit:
+            self.conn.close_after = True
+            raise SERVER_RETURN(C.HTTP_REQUEST_ENTITY_TOO_LARGE)
+        return True
+
+    def read(self, n=-1):
+        if n is None or n < 0:
+            while self._more():
+                pass
+            data, self.buffer = self.buffer, b""
+        else:
+            while len(self.buffer) < n and self._more():
+                pass
+            data, self.buffer = self.buffer[:n], self.buffer[n:]
+        self.consumed += len(data)
+        return data
+
+    def readline(self, n=-1):
+        while True:
+            end = self.buffer.find(b"\n")
+            if end >= 0 or (0 <= n <= len(self.buffer)) or not self._more():
+                break
+        cut = len(self.buffer) if end < 0 else end + 1
+        if n is not None and 0 <= n < cut:
+            cut = n
+        data, self.buffer = self.buffer[:cut], self.buffer[cut:]
+        self.consumed += len(data)
+        return data
+
+    def discard(self):
+        """Read and drop what is left (before keep-alive can go on)."""
+        self.buffer = b""
+        msg = self.msg
+        if self.expect_continue and not self.continue_sent:
+            return False        # the client may not send it at all: close instead
+        while not msg.complete:
+            if self.consumed > DRAIN_LIMIT:
+                return False
+            msg.body.clear()
+            if not self.conn.fill():
+                return False
+        msg.body.clear()
+        return True
+
+
+_date_cache = [0, b""]
+
+
+def http_date():
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache[0] = now
+        _date_cache[1] = formatdate(now, usegmt=True).encode()
+    return _date_cache[1]
+
+
+class Connection:
+    """``req.connection`` and the HTTP engine for one client socket."""
+
+    def __init__(self, site, sock, addr, conn_id):
+        self.site = site
+        self.sock = sock
+        self.remote_addr = addr[:2]
+        self.remote_ip = addr[0]
+        self.client_addr = self.remote_addr
+        self.client_ip = self.remote_ip
+        self.remote_host = None
+        self.remote_logname = None
+        local = sock.getsockname()
+        self.local_addr = local[:2]
+        self.local_ip = local[0]
+        self.local_host = None
+        self.id = conn_id
+        self.keepalives = 0
+        self.aborted = 0
+        self.notes = Table()
+        self.base_server = site.main_server
+        self.double_reverse = 0
+        self.keepalive = 0
+        self.busy = False
+        self.close_after = False
+        self.queue = []
+        self.msg = None
+        self.error = None
+        server = site.main_server
+        self.limit_line = server.limit_req_line
+        self.limit_field = server.limit_req_fieldsize
+        self.limit_fields = server.limit_req_fields
+        self.head_budget = self.limit_line + self.limit_fields * (self.limit_field + 4) + 4096
+        self.parser = httptools.HttpRequestParser(self)
+
+    def log_error(self, message, level=C.APLOG_ERR):
+        self.site.log.error(message, level=level)
+
+    # -- httptools callbacks -------------------------------------------------------------
+    def on_message_begin(self):
+        self.msg = Message()
+
+    def on_url(self, url):
+        msg = self.msg
+        msg.url.append(url)
+        msg.header_bytes += len(url)
+        if msg.header_bytes > self.limit_line:
+            raise BadRequest(414, "request line longer than LimitRequestLine")
+
+    def on_header(self, name, value):
+        msg = self.msg
+        if len(name) + len(value) + 2 > self.limit_field:
+            raise BadRequest(400, "Size of a request header field exceeds server limit.")
+        msg.headers.append((name, value))
+        if len(msg.headers) > self.limit_fields:
+            raise BadRequest(400, "The number of request header fields exceeds this server's limit.")
+
+    def on_headers_complete(self):
+        msg = self.msg
+        msg.head_done = True
+        msg.method = self.parser.get_method().decode("ascii", "replace")
+        msg.version = self.parser.get_http_version()
+        msg.keep_alive = self.parser.should_keep_alive()
+        self.queue.append(msg)
+
+    def on_body(self, body):
+        self.msg.body.append(body)
+
+    def on_message_complete(self):
+        self.msg.complete = True
+
+    # -- reading -------------------------------------------------------------------------
+    def fill(self, timeout=None):
+        """Read once from the socket and feed the parser; False on EOF."""
+        self.sock.settimeout(timeout or self.site.main_server.timeout)
+        try:
+            data = self.sock.recv(RECV_SIZE)
+        except (socket.timeout, OSError):
+            return False
+        if not data:
+            return False
+        msg = self.msg
+        if msg is not None and not msg.head_done:
+            msg.header_bytes += len(data)
+            if msg.header_bytes > self.head_budget:
+                raise BadRequest(400, "request header section too large")
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            pass
+        except httptools.HttpParserCallbackError as exc:
+            cause = exc.__context__
+            raise cause if isinstance(cause, BadRequest) else BadRequest(400, str(exc)) from None
+        except httptools.HttpParserError as exc:
+            status = 501 if "transfer-encoding" in str(exc).lower() and "chunked" not in str(exc).lower() else 400
+            raise BadRequest(status, str(exc)) from None
+        return True
+
+    def next_message(self):
+        """The next request's head, or None when the client is done (or went quiet)."""
+        first = self.keepalives == 0
+        timeout = self.site.main_server.timeout if first else self.site.main_server.keep_alive_timeout
+        while not self.queue:
+            if self.site.stopping and not (self.msg and not self.msg.complete and self.msg.url):
+                return None
+            if not self.fill(timeout):
+                if self.msg is not None and not self.msg.complete and (self.msg.url or self.msg.head_done):
+                    raise BadRequest(408, "timed out reading the request")
+                return None
+            timeout = self.site.main_server.timeout
+        return self.queue.pop(0)
+
+    # -- serving -------------------------------------------------------------------------
+    def serve(self):
+        try:
+            while True:
+                try:
+                    msg = self.next_message()
+                except BadRequest as exc:
+                    self.reject(exc)
+                    return
+                if msg is None:
+                    return
+                self.keepalives += 1
+                self.busy = True
+                try:
+                    keep = self.handle(msg)
+                except BadRequest as exc:
+                    self.reject(exc)
+                    return
+                finally:
+                    self.busy = False
+                if not keep or self.site.stopping:
+                    return
+        except ClientGone:
+            self.aborted = 1
+        finally:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+
+    def reject(self, exc):
+        """Answer a request we could not parse, then close (Apache does the same)."""
+        self.site.log.error("%s: %s" % (self.remote_ip, exc), level=C.APLOG_INFO)
+        status = exc.status
+        body = minimal_page(status).encode()
+        head = b"HTTP/1.1 %d %s\r\nDate: %s\r\nServer: %s\r\nContent-Length: %d\r\n" \
+               b"Connection: close\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n" % (
+                   status, C.reason(status).encode(), http_date(), SERVER_HEADER, len(body))
+        try:
+            self.sock.sendall(head + body)
+        except OSError:
+            pass
+
+    def handle(self, msg):
+        """Build the request, run the pipeline; True when the connection may serve another."""
+        head = self.make_head(msg)
+        server = self.site.server_for(head.hostname, self.local_addr[1])
+        resp = Response(self)
+        body = Body(self, msg, head.headers, msg.version)
+        req = self.site.request_class(self.site, server, self, resp, head, body)
+        self.close_after = False
+        process(req)
+        if self.close_after or resp.close or not self.keep_alive_ok(req):
+            return False
+        return body.discard()
+
+    def make_head(self, msg):
+        head = Head()
+        target = b"".join(msg.url).decode("latin-1")
+        head.method = msg.method
+        head.protocol = "HTTP/" + msg.version
+        head.proto_num = 1000 + int(msg.version[-1]) if msg.version.startswith("1.") else 1001
+        head.request_line = "%s %s %s" % (msg.method, target, head.protocol)
+        head.target = target
+        headers = Table()
+        for name, value in msg.headers:
+            headers.add(name.decode("latin-1"), value.decode("latin-1"))
+        head.headers = headers
+        raw_path = target
+        if target.startswith(("http://", "https://")):
+            rest = target.split("://", 1)[1]
+            authority, slash, path_part = rest.partition("/")
+            raw_path = slash + path_part
+            headers["Host"] = authority
+        path, _, query = raw_path.partition("?")
+        path = path.partition("#")[0]
+        host = headers.getfirst("Host")
+        if host is None and msg.version == "1.1":
+            raise BadRequest(400, "HTTP/1.1 request without Host header")
+        if target == "*" and msg.method == "OPTIONS":
+            path = "/"
+        head.path = normalize_path(path)
+        head.query = query or None
+        head.hostname = _hostname(host)
+        head.time = time.time()
+        head.keep_alive = msg.keep_alive
+        return head
+
+    def keep_alive_ok(self, req):
+        server = req.server
+        if not (req._head.keep_alive and server.keep_alive):
+            return False
+        limit = server.keep_alive_max
+        return not (limit and self.keepalives >= limit)
+
+    # -- writing -------------------------------------------------------------------------
+    def send_raw(self, data):
+        try:
+            self.sock.sendall(data)
+        except OSError as exc:
+            self.aborted = 1
+            raise ClientGone("Write failed, client closed connection.") from exc
+
+    def _head_bytes(self, req, length):
+        """Status line and headers; decides framing. ``length`` is the whole body's, if known."""
+        resp = req._resp
+        status = req.status
+        line = req.status_line
+        if not line or not line.startswith(str(status)):
+            line = "%d %s" % (status, C.reason(status))
+        no_body = status in (204, 304) or status < 200
+        lines = [b"HTTP/1.1 " + line.encode("latin-1"), b"Date: " + http_date(), b"Server: " + SERVER_HEADER]
+        out = req.headers_out
+        for key, value in out.items() + req.err_headers_out.items():
+            low = key.lower()
+            if low in ("content-length", "transfer-encoding", "connection", "content-type"):
+                continue
+            lines.append(("%s: %s" % (key, value)).encode("latin-1", "replace"))
+        if no_body:
+            pass
+        elif length is not None:
+            lines.append(b"Content-Length: %d" % length)
+        elif resp.content_length is not None:
+            lines.append(b"Content-Length: %d" % resp.content_length)
+        elif req.header_only:
+            pass
+        elif req.proto_num >= 1001:
+            resp.chunked = True
+            lines.append(b"Transfer-Encoding: chunked")
+        else:
+            resp.close = True
+        keep = not resp.close and not self.close_after and not self.site.stopping and self.keep_alive_ok(req)
+        if keep:
+            if req.proto_num < 1001:
+                lines.append(b"Connection: Keep-Alive")
+            server = req.server
+            lines.append(b"Keep-Alive: timeout=%d, max=%d" % (
+                int(server.keep_alive_timeout), max(server.keep_alive_max - self.keepalives, 0)))
+        else:
+            resp.close = True
+            lines.append(b"Connection: close")
+        if req.content_type and not no_body:
+            lines.append(b"Content-Type: " + req.content_type.encode("latin-1", "replace"))
+        resp.headers_sent = True
+        resp.status_sent = status
+        return b"\r\n".join(lines) + b"\r\n\r\n"
+
+    def flush_response(self, req):
+        """Send the headers (first time) and whatever body is buffered."""
+        resp = req._resp
+        data = b"".join(resp.out) if resp.out else b""
+        resp.out.clear()
+        resp.out_len = 0
+        head = b"" if resp.headers_sent else self._head_bytes(req, None)
+        if req.header_only or resp.status_sent in (204, 304):
+            data = b""
+        if data:
+            resp.bytes_sent += len(data)
+            if resp.chunked:
+                data = b"%x\r\n%s\r\n" % (len(data), data)
+        if head or data:
+            self.send_raw(head + data)
+
+    def finish_response(self, req):
+        """End the response: one send with Content-Length when nothing went out yet."""
+        resp = req._resp
+        if resp.finished:
+            return
+        resp.finished = True
+        if not resp.headers_sent:
+            body = b"".join(resp.out)
+            resp.out.clear()
+            length = len(body) if resp.content_length is None else None
+            head = self._head_bytes(req, length)
+            if req.header_only or req.status in (204, 304) or req.status < 200:
+                body = b""
+            resp.bytes_sent += len(body)
+            self.send_raw(head + body)
+            return
+        self.flush_response(req)
+        if resp.chunked:
+            self.send_raw(b"0\r\n\r\n")

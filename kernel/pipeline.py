@@ -1,0 +1,287 @@
+"""The phase pipeline: Apache's request processing order over the plugins' phase hooks."""
+
+import sys
+import time
+import traceback
+
+from . import constants as C
+from .errors import SERVER_RETURN, ConfigError, HandlerFailure, PhaseError
+from .request import apply_server_return
+
+OK, DECLINED, DONE = C.OK, C.DECLINED, C.DONE
+RUN_FIRST = {"translate_name", "map_to_storage", "check_user_id", "auth_checker", "type_checker",
+             "handler"}
+PHASES = ("post_read_request", "translate_name", "map_to_storage", "header_parser",
+          "access_checker", "check_user_id", "auth_checker", "type_checker", "fixups", "handler",
+          "log_transaction", "request_cleanup")
+MAX_REDIRECTS = 10
+
+
+class ClientGone(IOError):
+    """The client went away while we wrote: nothing more can be sent."""
+
+
+class Pipeline:
+    """Per site: each phase's implementations in call order, looked up once."""
+
+    def __init__(self, site):
+        self.site = site
+        self.impls = {}
+        for phase in PHASES:
+            caller = getattr(site.hook, phase)
+            # pluggy calls the last-registered (and tryfirst) implementations first.
+            self.impls[phase] = [(i.plugin_name, i.function) for i in reversed(caller.get_hookimpls())]
+
+    def run(self, req, phase):
+        """Run one phase; returns its result (see kernel.hookspecs for the rules)."""
+        first = phase in RUN_FIRST
+        req.current_hook = phase
+        for name, function in self.impls[phase]:
+            req.current_plugin = name
+            try:
+                result = function(req)
+            except SERVER_RETURN as exc:
+                result = apply_server_return(req, exc)
+            if result is None or result == DECLINED:
+                continue
+            if result == OK and type(result) is int:
+                if first:
+                    return OK
+                continue
+            return result
+        return DECLINED if first else OK
+
+
+def _stops(result):
+    return result is not None and result != OK and result != DECLINED
+
+
+def run_phases(req):
+    """All phases up to the content handler. Returns (result, failure)."""
+    pipeline = req.site.pipeline
+    run = pipeline.run
+    try:
+        result = run(req, "post_read_request")
+        if _stops(result):
+            return result, None
+        req.dir_config = req.site.merger.location_config(req.server, req.uri)
+        result = run(req, "translate_name")
+        if result == DECLINED:
+            req.log_error("configuration error: couldn't translate %s" % req.uri)
+            return C.HTTP_INTERNAL_SERVER_ERROR, None
+        if result != OK:
+            return result, None
+        result = run(req, "map_to_storage")
+        if _stops(result):
+            return result, None
+        result = _check_body_limit(req)
+        if result is not None:
+            return result, None
+        if req.main is None:
+            result = run(req, "header_parser")
+            if _stops(result):
+                return result, None
+        result = _access_and_auth(req, run)
+        if result != OK:
+            return result, None
+        result = run(req, "type_checker")
+        if result == DECLINED:
+            req.log_error("configuration error: couldn't find types for %s" % req.uri)
+            return C.HTTP_INTERNAL_SERVER_ERROR, None
+        if result != OK:
+            return result, None
+        result = run(req, "fixups")
+        if _stops(result):
+            return result, None
+        result = run(req, "handler")
+        if result == DECLINED:
+            return C.HTTP_NOT_FOUND, None
+        return result, None
+    except ClientGone:
+        raise
+    except PhaseError as exc:
+        cause = exc.__cause__ or exc
+        failure = HandlerFailure((type(cause), cause, cause.__traceback__), exc.where, exc.debug)
+        return C.HTTP_INTERNAL_SERVER_ERROR, failure
+    except ConfigError as exc:
+        req.log_error(str(exc))
+        return C.HTTP_INTERNAL_SERVER_ERROR, None
+    except BaseException:   # SystemExit and KeyboardInterrupt included: one 500, never the server
+        where = "%s hook of plugin %s" % (req.current_hook, req.current_plugin)
+        return C.HTTP_INTERNAL_SERVER_ERROR, HandlerFailure(sys.exc_info(), where, False)
+
+
+def _check_body_limit(req):
+    limit = req.dir_config["LimitRequestBody"]
+    req._body.limit = limit
+    if limit and req._body.declared_length is not None and req._body.declared_length > limit:
+        req.log_error("Requested content-length of %d is larger than the configured limit of %d"
+                      % (req._body.declared_length, limit))
+        return C.HTTP_REQUEST_ENTITY_TOO_LARGE
+    return None
+
+
+def _access_and_auth(req, run):
+    result = run(req, "access_checker")
+    if _stops(result):
+        return result
+    if not req.site.hook.auth_required(req=req):
+        return OK
+    prev = req.prev or req.main
+    if prev is not None and prev.dir_config is req.dir_config and prev.user:
+        # Same protection as the request we came from: Apache reuses its user.
+        req.user, req.ap_auth_type = prev.user, prev.ap_auth_type
+        return OK
+    result = run(req, "check_user_id")
+    if result == DECLINED:
+        req.log_error("configuration error: couldn't check user. Check your authn provider!")
+        return C.HTTP_INTERNAL_SERVER_ERROR
+    if result != OK:
+        return result
+    if not req.user:
+        req.log_error("No authentication done but request not allowed without authentication "
+                      "for %s. Authentication not configured?" % req.uri)
+        return C.HTTP_INTERNAL_SERVER_ERROR
+    result = run(req, "auth_checker")
+    if result == DECLINED:
+        req.log_error("configuration error: couldn't check access. No groups file?")
+        return C.HTTP_INTERNAL_SERVER_ERROR
+    return result
+
+
+def respond(req, result, failure):
+    """Turn a phase result into the response (the error path for statuses)."""
+    if result == OK or result == DONE:
+        return
+    if type(result) is not int or not C.is_http_status(result):
+        req.log_error("Handler for %s returned invalid result code %r" % (req.uri, result))
+        result, failure = C.HTTP_INTERNAL_SERVER_ERROR, failure
+    if failure is not None:     # the one place a phase's exception is logged
+        req.log_error("%s failed:\n%s" % (failure.where, "".join(
+            traceback.format_exception(*failure.exc_info)).rstrip()))
+    send_error(req, result, failure)
+
+
+def send_error(req, status, failure=None):
+    """The error path: status line, err_headers_out, and a body from the error_page hook."""
+    resp = req._resp
+    appended = resp.headers_sent
+    if not appended:
+        resp.out.clear()
+        resp.out_len = 0
+        resp.content_length = None
+        if 300 <= status < 400 and "Location" in req.headers_out and "Location" not in req.err_headers_out:
+            req.err_headers_out["Location"] = req.headers_out.getfirst("Location")
+        req.headers_out.clear()
+        req.status = status
+        req.status_line = None
+        req._content_type = "text/html; charset=iso-8859-1"
+        allowed = getattr(req, "allowed_methods", None)
+        if status in (405, 501) and allowed:
+            req.err_headers_out["Allow"] = ", ".join(allowed)
+    try:
+        body = req.site.hook.error_page(req=req, status=status, failure=failure)
+    except ClientGone:
+        raise
+    except BaseException:
+        req.log_error("error_page hook raised:\n" + traceback.format_exc().rstrip())
+        body = None
+    if body is True:
+        return
+    if body is None:
+        body = minimal_page(status)
+    if status in (204, 304) or status < 200:
+        return
+    req.write(body, 0)
+
+
+def minimal_page(status):
+    reason = C.reason(status)
+    return ("<!DOCTYPE html>\n<html><head><title>%d %s</title></head>"
+            "<body><h1>%s</h1></body></html>\n" % (status, reason, reason))
+
+
+def process(req):
+    """A whole main request: phases, response, logging, cleanups."""
+    try:
+        result, failure = run_phases(req)
+        respond(req, result, failure)
+    finally:
+        finish_request(req)
+
+
+def finish_request(req):
+    final = req
+    while final.next is not None:
+        final = final.next
+    try:
+        req._resp.conn.finish_response(final)
+    finally:
+        _after(req, final)
+
+
+def _after(req, final):
+    site = req.site
+    try:
+        site.pipeline.run(req, "log_transaction")
+    except BaseException:
+        req.log_error("log_transaction raised:\n" + traceback.format_exc().rstrip())
+    access = site.access_logs.get(req.server.id) if site.access_logs else None
+    if access is not None:
+        access.log(req, final, time.time())
+    chain = [req]
+    while chain[-1].next is not None:
+        chain.append(chain[-1].next)
+    for r in reversed(chain):
+        for callback, data in reversed(r._cleanups):
+            try:
+                callback(data)
+            except BaseException:
+                r.log_error("cleanup raised:\n" + traceback.format_exc().rstrip())
+        try:
+            site.pipeline.run(r, "request_cleanup")
+        except BaseException:
+            r.log_error("request_cleanup raised:\n" + traceback.format_exc().rstrip())
+
+
+def internal_redirect(req, uri, method=None):
+    """A complete new request for ``uri`` inside this one (Apache's ap_internal_redirect)."""
+    depth, r = 0, req
+    while r.prev is not None:
+        depth, r = depth + 1, r.prev
+    if depth >= MAX_REDIRECTS:
+        req.log_error("Request exceeded the limit of %d internal redirects" % MAX_REDIRECTS)
+        raise SERVER_RETURN(C.HTTP_INTERNAL_SERVER_ERROR)
+    head = req._head.redirected(uri, method or req.method)
+    new = req.site.request_class(req.site, req.server, req.connection, req._resp, head, req._body)
+    new.prev = req
+    req.next = new
+    new.headers_in = req.headers_in
+    new.err_headers_out = req.err_headers_out
+    new.status = req.status
+    env = new.subprocess_env
+    for key, value in req.subprocess_env.items():
+        env.add("REDIRECT_" + key, value)
+    env["REDIRECT_STATUS"] = str(req.status)
+    env["REDIRECT_URL"] = req.uri
+    if req.args:
+        env["REDIRECT_QUERY_STRING"] = req.args
+    if new.method != req.method:
+        env["REDIRECT_REQUEST_METHOD"] = req.method
+    notes = req.notes.get("error-notes")
+    if notes:
+        env["REDIRECT_ERROR_NOTES"] = notes if isinstance(notes, str) else notes[0]
+    result, failure = run_phases(new)
+    respond(new, result, failure)
+
+
+def fast_redirect(req, uri):
+    """Re-map this request to ``uri`` in place (mod_dir's DirectoryIndex)."""
+    req.uri = uri
+    req.filename = None
+    pipeline = req.site.pipeline
+    for phase in ("translate_name", "map_to_storage", "type_checker"):
+        result = pipeline.run(req, phase)
+        if _stops(result):
+            return result
+    return OK

@@ -1,0 +1,293 @@
+"""The request object: what the kernel owns of mod_python's request API.
+
+Plugins add attributes and methods through the ``request_methods`` hook; each site gets its
+own subclass of :class:`Request` built once at start-up (``kernel.site``).
+"""
+
+from urllib.parse import quote
+
+from . import constants as C
+from .errors import SERVER_RETURN
+from .tables import Table
+
+
+class Response:
+    """Output state shared by a request and its internal redirects (one client, one answer)."""
+
+    __slots__ = ("conn", "headers_sent", "chunked", "close", "out", "out_len", "bytes_sent",
+                 "finished", "content_length", "status_sent")
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.headers_sent = False
+        self.chunked = False
+        self.close = False          # close-delimited body (HTTP/1.0 without a length)
+        self.out = []               # buffered body pieces not yet on the wire
+        self.out_len = 0
+        self.bytes_sent = 0         # body bytes handed to the socket
+        self.finished = False
+        self.content_length = None  # set_content_length()
+        self.status_sent = None
+
+
+class Request:
+    """One HTTP request as mod_python handlers see it.
+
+    The HTTP layer fills in the request line and headers; phases fill in the rest.
+    """
+
+    # Defaults as class attributes keep construction cheap (only what differs is set).
+    filename = None
+    canonical_filename = None
+    path_info = ""
+    finfo = None
+    used_path_info = 2          # AP_REQ_DEFAULT_PATH_INFO
+    user = None
+    ap_auth_type = None
+    handler = None
+    content_encoding = None
+    content_languages = ()
+    no_cache = 0
+    no_local_copy = 0
+    status_line = None
+    prev = None
+    next = None
+    main = None
+    phase = None                # set by the handlers plugin while it dispatches
+    current_hook = None         # kernel phase hook now running, and whose
+    current_plugin = None
+    mtime = 0
+    proxyreq = 0
+    _content_type = None
+    _content_type_set = 0
+    assbackwards = 0
+    extension = None
+
+    def __init__(self, site, server, connection, response, head, body):
+        self.site = site
+        self.server = server
+        self.connection = connection
+        self._resp = response
+        self._body = body
+        self._head = head
+        self.method = head.method
+        self.method_number = C.method_number(head.method)
+        self.protocol = head.protocol
+        self.proto_num = head.proto_num
+        self.the_request = head.request_line
+        self.unparsed_uri = head.target
+        self.uri = head.path
+        self.args = head.query
+        self.parsed_uri = head.parsed_uri
+        self.hostname = head.hostname
+        self.headers_in = head.headers
+        self.header_only = head.method == "HEAD"
+        self.request_time = head.time
+        self.status = 200
+        self.headers_out = Table()
+        self.err_headers_out = Table()
+        self.notes = Table()
+        self.subprocess_env = Table()
+        self.dir_config = server.config
+        self._cleanups = []
+
+    # -- response headers ----------------------------------------------------------------
+    @property
+    def content_type(self):
+        return self._content_type
+
+    @content_type.setter
+    def content_type(self, value):
+        self._content_type = value
+        self._content_type_set = 1
+
+    @property
+    def sent_bodyct(self):
+        return 1 if self._resp.headers_sent else 0
+
+    @property
+    def bytes_sent(self):
+        return self._resp.bytes_sent
+
+    @property
+    def _bytes_queued(self):
+        return self._resp.bytes_sent + self._resp.out_len
+
+    @property
+    def chunked(self):
+        return 1 if self._resp.chunked else 0
+
+    @property
+    def clength(self):
+        return self._resp.content_length or 0
+
+    def set_content_length(self, length):
+        self._resp.content_length = int(length)
+        self.headers_out["Content-Length"] = str(int(length))
+
+    def send_http_header(self):
+        """Kept for old scripts: headers go out with the first flushed write."""
+
+    # -- output --------------------------------------------------------------------------
+    def write(self, data, flush=1):
+        """Queue ``data`` (str is UTF-8 encoded) and, unless ``flush=0``, send it now.
+
+        The first flush sends the status line and headers; later header changes are ignored.
+        """
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        elif not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError("write() takes str or bytes, not %s" % type(data).__name__)
+        resp = self._resp
+        if data:
+            resp.out.append(bytes(data))
+            resp.out_len += len(data)
+        if flush:
+            resp.conn.flush_response(self)
+
+    def flush(self):
+        self._resp.conn.flush_response(self)
+
+    def sendfile(self, path, offset=0, length=-1):
+        """Send (part of) a file; returns the number of bytes sent."""
+        try:
+            f = open(path, "rb")
+        except OSError as exc:
+            raise IOError("Could not stat file for reading: %s" % exc) from None
+        sent = 0
+        with f:
+            f.seek(offset)
+            remaining = length if length >= 0 else None
+            while remaining is None or remaining > 0:
+                block = f.read(65536 if remaining is None else min(65536, remaining))
+                if not block:
+                    break
+                self.write(block, 0)
+                sent += len(block)
+                if remaining is not None:
+                    remaining -= len(block)
+        self.flush()
+        return sent
+
+    # -- input ---------------------------------------------------------------------------
+    def read(self, n=-1):
+        """Read the request body: ``n`` bytes, or everything left (``bytes``)."""
+        return self._body.read(n)
+
+    def readline(self, n=-1):
+        return self._body.readline(n)
+
+    def readlines(self, sizehint=-1):
+        lines, total = [], 0
+        while True:
+            line = self._body.readline(-1)
+            if not line:
+                break
+            lines.append(line)
+            total += len(line)
+            if 0 < sizehint <= total:
+                break
+        return lines
+
+    def discard_request_body(self):
+        self._body.discard()
+        return C.OK
+
+    @property
+    def remaining(self):
+        return self._body.remaining
+
+    @property
+    def read_length(self):
+        return self._body.consumed
+
+    @property
+    def expecting_100(self):
+        return 1 if self._body.expect_continue else 0
+
+    # -- the rest of mod_python's request API ------------------------------------------------
+    def document_root(self):
+        return self.server.config["DocumentRoot"]
+
+    def construct_url(self, path):
+        host = self.hostname or self.server.server_hostname
+        port = self.connection.local_addr[1]
+        hostport = host if port == 80 else "%s:%d" % (host, port)
+        return "http://%s%s" % (hostport, quote(path, safe="/%:@&=+$,;~!*'()?"))
+
+    def log_error(self, message, level=C.APLOG_ERR):
+        if message is not None:
+            self.site.log.error(message, level=level, req=self)
+
+    def register_cleanup(self, callback, data=None):
+        if not callable(callback):
+            raise ValueError("first argument must be a callable object")
+        self._cleanups.append((callback, data))
+
+    def internal_redirect(self, uri, method=None):
+        """Run a complete new request for ``uri`` now; its output goes to this client."""
+        from .pipeline import internal_redirect
+        internal_redirect(self, uri, method)
+
+    def get_remote_host(self, type=None, str_is_ip=None):
+        ip = self.connection.remote_ip
+        return (ip, True) if str_is_ip is not None else ip
+
+    @property
+    def useragent_ip(self):
+        return self.connection.remote_ip
+
+    @property
+    def useragent_addr(self):
+        return self.connection.remote_addr
+
+    def is_https(self):
+        return 0
+
+    def ssl_var_lookup(self, name):
+        return None
+
+    def update_mtime(self, mtime):
+        if mtime > self.mtime:
+            self.mtime = int(mtime)
+
+    def set_last_modified(self):
+        from email.utils import formatdate
+        if self.mtime:
+            self.headers_out["Last-Modified"] = formatdate(self.mtime, usegmt=True)
+
+    def set_etag(self):
+        st = self.finfo
+        if st is not None:
+            self.headers_out["ETag"] = '"%x-%x"' % (st.st_size, int(st.st_mtime * 1000000))
+
+    def allow_methods(self, methods, reset=0):
+        if reset or not hasattr(self, "allowed_methods"):
+            self.allowed_methods = ()
+        self.allowed_methods = tuple(self.allowed_methods) + tuple(methods)
+
+    def meets_conditions(self):
+        """Evaluate If-None-Match / If-Modified-Since against ETag and mtime: OK or 304/412."""
+        from .conditional import meets_conditions
+        return meets_conditions(self)
+
+    def add_common_vars(self):
+        from .cgienv import add_common_vars
+        add_common_vars(self)
+
+    def add_cgi_vars(self):
+        from .cgienv import add_cgi_vars
+        add_cgi_vars(self)
+
+    def __repr__(self):
+        return "<Request %s %s>" % (self.method, self.unparsed_uri)
+
+
+def apply_server_return(req, exc):
+    """The result a ``SERVER_RETURN`` exception stands for (sets ``req.status`` when given)."""
+    args = exc.args
+    if not args or type(args[0]) is not int:
+        raise TypeError("SERVER_RETURN needs an int result, got %r" % (args,))
+    if len(args) > 1 and args[1]:
+        req.status = args[1]
+    return args[0]

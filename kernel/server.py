@@ -1,0 +1,89 @@
+"""The gevent server: listeners, connections, graceful SIGTERM."""
+
+import itertools
+import signal
+import socket
+import sys
+import traceback
+
+import gevent
+from gevent.event import Event
+from gevent.server import StreamServer
+
+from .http import Connection
+from .logs import AccessLog
+from .pipeline import Pipeline
+
+GRACE_SECONDS = 10       # how long in-flight requests may take after SIGTERM
+
+
+class Server:
+    def __init__(self, site, announce=sys.stdout):
+        self.site = site
+        self.announce = announce
+        self.connections = {}
+        self.ids = itertools.count(1)
+        self.stopped = Event()
+        site.stopping = False
+        site.pipeline = Pipeline(site)
+        opened = {}
+        site.access_logs = {s.id: AccessLog(s, opened) for s in site.servers}
+        self.listeners = [StreamServer((host, port), self.handle, backlog=1024)
+                          for host, port in site.listen]
+
+    def handle(self, sock, addr):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        conn = Connection(self.site, sock, addr, next(self.ids))
+        self.connections[conn.id] = (conn, gevent.getcurrent())
+        try:
+            conn.serve()
+        except BaseException:
+            self.site.log.error("connection %d crashed:\n%s" % (conn.id, traceback.format_exc().rstrip()))
+        finally:
+            self.connections.pop(conn.id, None)
+
+    def start(self):
+        for listener in self.listeners:
+            listener.start()
+        for listener in self.listeners:
+            host, port = listener.address[:2]
+            self.announce.write("listening on http://%s:%d/\n" % (host, port))
+        self.announce.flush()
+        for warning in self.site.warnings:
+            self.site.log.warning(warning)
+        try:
+            self.site.hook.server_start(site=self.site)
+        except Exception:
+            self.site.log.error("server_start hook raised:\n" + traceback.format_exc().rstrip())
+
+    def stop(self):
+        """Stop accepting, close idle connections, let busy ones finish (bounded)."""
+        if self.site.stopping:
+            return
+        self.site.stopping = True
+        for listener in self.listeners:
+            listener.close()
+        deadline = gevent.Timeout(GRACE_SECONDS)
+        deadline.start()
+        try:
+            while self.connections:
+                for conn, greenlet in list(self.connections.values()):
+                    if not conn.busy:
+                        greenlet.kill(block=False)
+                gevent.sleep(0.05)
+        except gevent.Timeout:
+            self.site.log.warning("%d requests still running after %ds; closing them"
+                                  % (len(self.connections), GRACE_SECONDS))
+        finally:
+            deadline.close()
+        try:
+            self.site.hook.server_stop(site=self.site)
+        except Exception:
+            self.site.log.error("server_stop hook raised:\n" + traceback.format_exc().rstrip())
+        self.stopped.set()
+
+    def serve_forever(self):
+        self.start()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            gevent.signal_handler(signum, lambda: gevent.spawn(self.stop))
+        self.stopped.wait()
