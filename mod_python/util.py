@@ -1,0 +1,4 @@
+"""mod_python.util: form parsing and redirects (implemented in kernel.forms)."""
+
+from kernel.forms import (  # noqa: F401
+    Field, FieldStorage, StringField, apply_fs_data, parse_qs, parse_qsl, redirect)
