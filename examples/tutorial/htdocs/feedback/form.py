@@ -1,0 +1,52 @@
+import smtplib
+from html import escape
+
+WEBMASTER = "webmaster"   # webmaster e-mail
+SMTP_SERVER = "127.0.0.1:8025" # your SMTP server (run.py starts a local sink here)
+
+def email(req, name, email, comment):
+
+    # make sure the user provided all the parameters
+    if not (name and email and comment):
+        return "A required parameter is missing, \
+               please go back and correct the error"
+
+    # the address becomes the From: header and the envelope sender: a CR or LF in it
+    # would let the sender add headers of their own (header injection), so refuse it
+    if "\r" in email or "\n" in email:
+        return "The e-mail address must be a single line, \
+               please go back and correct the error"
+
+    # create the message text (the charset line lets the comment hold any language)
+    msg = """\
+From: %s
+Subject: feedback
+To: %s
+Content-Type: text/plain; charset=utf-8
+
+I have the following comment:
+
+%s
+
+Thank You,
+
+%s
+
+""" % (email, WEBMASTER, comment, name)
+
+    # send it out
+    conn = smtplib.SMTP(SMTP_SERVER)
+    conn.sendmail(email, [WEBMASTER], msg.encode("utf-8"))
+    conn.quit()
+
+    # provide feedback to the user (the name is escaped: it is shown inside HTML)
+    s = """\
+<html>
+
+Dear %s,<br>
+Thank You for your kind comments, we
+will get back to you shortly.
+
+</html>""" % escape(name)
+
+    return s
