@@ -1,0 +1,58 @@
+"""The static plugin: Apache's default handler, serving ``req.filename`` as it is.
+
+It answers last in the content phase and only for requests no handler claimed
+(``req.handler`` unset or ``default-handler``). Validators (Last-Modified, ETag), conditional
+requests, byte ranges and HEAD are handled; files are streamed in blocks with their length
+announced, so a large file never sits in memory.
+"""
+
+import stat
+
+from kernel import hookimpl
+from kernel import constants as C
+
+from .sending import send_file
+
+ALLOWED = ("GET", "HEAD", "OPTIONS")
+# req.used_path_info values (Apache's AP_REQ_*_PATH_INFO).
+ACCEPT_PATH_INFO, DEFAULT_PATH_INFO = 0, 2
+
+
+@hookimpl(trylast=True)
+def handler(req):
+    if req.handler not in (None, C.DEFAULT_HANDLER):
+        return None
+    req.allow_methods(ALLOWED)      # the kernel's 405/501 answers send them as Allow
+    if req.method not in C.METHODS and req.method != "HEAD":
+        return C.HTTP_NOT_IMPLEMENTED
+    if req.method == "OPTIONS":
+        req.headers_out["Allow"] = ", ".join(ALLOWED)
+        req.set_content_length(0)
+        return C.OK
+    st = req.finfo
+    if st is None:
+        req.log_error("File does not exist: %s" % req.filename, C.APLOG_INFO)
+        return C.HTTP_NOT_FOUND
+    if stat.S_ISDIR(st.st_mode):
+        req.log_error("Cannot serve directory %s: no DirectoryIndex file found" % req.filename)
+        return C.HTTP_FORBIDDEN
+    if req.path_info and not accepts_path_info(req):
+        req.log_error("File does not exist: %s%s" % (req.filename, req.path_info), C.APLOG_INFO)
+        return C.HTTP_NOT_FOUND
+    if req.method not in ("GET", "HEAD"):
+        req.discard_request_body()
+        return C.HTTP_METHOD_NOT_ALLOWED
+    try:
+        f = open(req.filename, "rb")
+    except OSError as exc:
+        req.log_error("Cannot read %s: %s" % (req.filename, exc.strerror))
+        return C.HTTP_FORBIDDEN
+    with f:
+        return send_file(req, f, st)
+
+
+def accepts_path_info(req):
+    """A handler's choice in ``req.used_path_info`` wins, else ``AcceptPathInfo``."""
+    if req.used_path_info != DEFAULT_PATH_INFO:
+        return req.used_path_info == ACCEPT_PATH_INFO
+    return req.dir_config["AcceptPathInfo"] == "on"
