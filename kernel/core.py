@@ -113,7 +113,8 @@ def map_to_storage(req):
     req.finfo = st
     if st is not None:
         req.mtime = int(st.st_mtime)
-    req.dir_config = req.site.merger.directory_config(req.server, path, req.uri)
+    is_dir = st is not None and stat.S_ISDIR(st.st_mode)
+    req.dir_config = req.site.merger.directory_config(req.server, path, req.uri, is_dir)
     return C.OK
 
 

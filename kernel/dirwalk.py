@@ -48,13 +48,17 @@ class Merger:
             return server.config
         return self.fold(server.base_values, locations, (server.id, "L") + tuple(s.id for s in locations))
 
-    def directory_config(self, server, filename, uri):
-        """The full merge for a mapped request; ``filename`` may be None (Location-only)."""
+    def directory_config(self, server, filename, uri, is_dir=False):
+        """The full merge for a mapped request; ``filename`` may be None (Location-only).
+
+        A directory's own sections apply to it, with or without the trailing slash."""
         applied = []
         files_sections = list(server.files)
         if filename:
-            dirpath = filename if filename.endswith("/") else os.path.dirname(filename) + "/"
-            name = "" if filename.endswith("/") else os.path.basename(filename)
+            if is_dir or filename.endswith("/"):
+                dirpath, name = filename.rstrip("/") + "/", ""
+            else:
+                dirpath, name = os.path.dirname(filename) + "/", os.path.basename(filename)
             plain = [s for s in server.directories if match_directory(s, dirpath)]
             if self._htaccess_possible(server, plain):
                 applied, files_sections = self._with_htaccess(server, dirpath, plain)

@@ -301,8 +301,7 @@ class Connection:
             cause = exc.__context__
             raise cause if isinstance(cause, BadRequest) else BadRequest(400, str(exc)) from None
         except httptools.HttpParserError as exc:
-            status = 501 if "transfer-encoding" in str(exc).lower() and "chunked" not in str(exc).lower() else 400
-            raise BadRequest(status, str(exc)) from None
+            raise BadRequest(400, str(exc)) from None
         return True
 
     def next_message(self):
@@ -395,9 +394,10 @@ class Connection:
             headers["Host"] = authority
         path, _, query = raw_path.partition("?")
         path = path.partition("#")[0]
-        host = headers.getfirst("Host")
-        if host is None and msg.version == "1.1":
-            raise BadRequest(400, "HTTP/1.1 request without Host header")
+        hosts = headers.getlist("Host")
+        if len(hosts) > 1 or (not hosts and msg.version == "1.1"):
+            raise BadRequest(400, "an HTTP/1.1 request needs exactly one Host header")
+        host = hosts[0] if hosts else None
         if target == "*" and msg.method == "OPTIONS":
             path = "/"
         head.path = normalize_path(path)

@@ -1,0 +1,59 @@
+"""A third-party-style plugin used by the kernel tests: answers requests whose handler is
+``probe`` with what the kernel made of them, or with a behaviour picked by the path."""
+
+import json
+import sys
+import time
+
+from kernel import OK, hookimpl
+
+
+def _info(req):
+    return {
+        "uri": req.uri, "args": req.args, "filename": req.filename, "path_info": req.path_info,
+        "content_type": req.content_type, "handler": req.handler, "method": req.method,
+        "protocol": req.protocol, "hostname": req.hostname, "server": req.server.server_hostname,
+        "directory_index": req.dir_config["DirectoryIndex"], "user": req.user,
+        "env": dict(req.subprocess_env.items()), "status": req.status,
+    }
+
+
+@hookimpl
+def handler(req):
+    if req.handler != "probe":
+        return None
+    action = req.uri.rsplit("/", 1)[-1]
+    if action == "raise":
+        raise ValueError("probe raised")
+    if action == "exit":
+        sys.exit(3)
+    if action == "interrupt":
+        raise KeyboardInterrupt
+    if action == "stream":
+        req.content_type = "text/plain"
+        req.write("one;")
+        req.write("two")
+        return OK
+    if action == "sleep":
+        req.content_type = "text/plain"
+        req.write("started\n")
+        time.sleep(float(req.args or 1))
+        req.write("finished\n")
+        return OK
+    if action == "nap":
+        time.sleep(float(req.args or 1))
+        req.write("awake", 0)
+        return OK
+    if action == "echo":
+        data = req.read()
+        req.content_type = "application/octet-stream"
+        req.write(data, 0)
+        return OK
+    if action == "redirect":
+        req.internal_redirect("/target/info?from=redirect")
+        return OK
+    if action == "status":
+        return int(req.args)
+    req.content_type = "application/json"
+    req.write(json.dumps(_info(req)), 0)
+    return OK

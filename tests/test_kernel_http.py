@@ -1,0 +1,357 @@
+"""The kernel's HTTP engine against a real server process: framing, limits, bad input,
+failures in plugins, shutdown and concurrency. A probe plugin stands in for handlers."""
+
+import json
+import os
+import resource
+import selectors
+import signal
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from support.httpclient import Connection, build_request, exchange, get
+
+TESTS = Path(__file__).parent
+PROBE_ARGS = ("--plugins", "core", "--plugin", "kernel_probe.probe_plugin")
+PROBE_ENV = {"PYTHONPATH": str(TESTS)}
+
+
+def probe_site(tmp_path, extra=""):
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True, exist_ok=True)
+    (docs / "a.txt").write_text("static a\n")
+    return f"""
+DocumentRoot "{docs}"
+ErrorLog "{tmp_path}/error_log"
+<Directory "{docs}">
+    SetHandler probe
+</Directory>
+{extra}
+"""
+
+
+@pytest.fixture
+def probe(serve, tmp_path):
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+
+    def start(extra=""):
+        return serve(probe_site(tmp_path, extra), env=PROBE_ENV, args=PROBE_ARGS)
+    return start
+
+
+def info(response):
+    assert response.status == 200, response.text
+    return json.loads(response.body)
+
+
+# -- framing -------------------------------------------------------------------------------
+
+def test_buffered_output_goes_out_with_content_length(probe):
+    server = probe()
+    r = get(server.port, "/info")
+    assert r.framing == "length" and int(r.header("Content-Length")) == len(r.body)
+    assert info(r)["uri"] == "/info"
+
+
+def test_flushed_writes_are_chunked_on_http11(probe):
+    r = get(probe().port, "/stream")
+    assert r.framing == "chunked"
+    assert r.body == b"one;two"
+    assert r.header("Content-Type") == "text/plain"
+
+
+def test_http10_stream_is_close_delimited(probe):
+    r = get(probe().port, "/stream", version="HTTP/1.0")
+    assert r.framing == "close" and r.body == b"one;two"
+    assert r.header("Transfer-Encoding") is None
+
+
+def test_head_sends_headers_only(probe):
+    server = probe()
+    with Connection(server.port) as conn:
+        r = conn.request(build_request("HEAD", "/stream", server.port, close=False))
+        assert r.status == 200 and r.body == b""
+        # The connection is still usable: nothing of a body was left on the wire.
+        r2 = conn.request(build_request("GET", "/info", server.port))
+        assert info(r2)["method"] == "GET"
+
+
+def test_keep_alive_serves_several_requests_on_one_connection(probe):
+    server = probe()
+    with Connection(server.port) as conn:
+        for n in range(3):
+            r = conn.request(build_request("GET", f"/info?n={n}", server.port, close=False))
+            assert info(r)["args"] == f"n={n}"
+            assert r.header("Connection") != "close"
+
+
+def test_pipelined_requests_are_answered_in_order(probe):
+    server = probe()
+    raw = b"".join(build_request("GET", f"/info?p={n}", server.port, close=(n == 2)) for n in range(3))
+    with Connection(server.port) as conn:
+        conn.send(raw)
+        answers = [info(conn.read_response())["args"] for _ in range(3)]
+    assert answers == ["p=0", "p=1", "p=2"]
+
+
+def test_max_keep_alive_requests_closes_the_connection(probe):
+    server = probe("MaxKeepAliveRequests 2")
+    with Connection(server.port) as conn:
+        first = conn.request(build_request("GET", "/info", server.port, close=False))
+        second = conn.request(build_request("GET", "/info", server.port, close=False))
+        assert first.header("Connection") != "close"
+        assert second.header("Connection") == "close"
+        assert conn.read_to_close() == b""
+
+
+def test_expect_100_continue(probe):
+    server = probe()
+    head = (f"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
+            f"Connection: close\r\n\r\n").encode()
+    with Connection(server.port) as conn:
+        conn.send(head)
+        interim = conn.read_response()
+        assert interim.status == 100
+        conn.send(b"hello")
+        final = conn.read_response()
+    assert final.status == 200 and final.body == b"hello"
+
+
+def test_chunked_request_body_is_read(probe):
+    server = probe()
+    raw = (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+           b"3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n")
+    r = exchange(server.port, raw)
+    assert r.body == b"abcdefg"
+
+
+# -- limits and bad input --------------------------------------------------------------------
+
+def still_serving(server):
+    assert info(get(server.port, "/info"))["uri"] == "/info"
+
+
+def test_request_line_over_limit_is_414(probe):
+    server = probe("LimitRequestLine 100")
+    r = get(server.port, "/info?" + "x" * 200)
+    assert r.status == 414
+    still_serving(server)
+
+
+def test_header_field_over_limit_is_400(probe):
+    server = probe("LimitRequestFieldSize 100")
+    r = get(server.port, "/info", headers={"X-Big": "y" * 200})
+    assert r.status == 400
+    still_serving(server)
+
+
+def test_too_many_header_fields_is_400(probe):
+    server = probe("LimitRequestFields 5")
+    r = get(server.port, "/info", headers={f"X-H{n}": "v" for n in range(10)})
+    assert r.status == 400
+    still_serving(server)
+
+
+def test_body_over_limit_request_body_is_413(probe):
+    server = probe("LimitRequestBody 10")
+    assert get(server.port, "/echo", method="POST", body="x" * 11).status == 413
+    assert get(server.port, "/echo", method="POST", body="x" * 10).body == b"x" * 10
+
+
+def test_chunked_body_over_limit_is_413(probe):
+    server = probe("LimitRequestBody 10")
+    raw = (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+           b"8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n")
+    assert exchange(server.port, raw).status == 413
+    still_serving(server)
+
+
+def test_malformed_request_line_is_400(probe):
+    server = probe()
+    assert exchange(server.port, b"GARBAGE\r\n\r\n").status == 400
+    assert exchange(server.port, b"GET /info HTTP/1.1 extra\r\nHost: x\r\n\r\n").status == 400
+    still_serving(server)
+
+
+def test_http11_without_host_or_with_two_is_400(probe):
+    server = probe()
+    assert exchange(server.port, b"GET /info HTTP/1.1\r\n\r\n").status == 400
+    assert exchange(server.port, b"GET /info HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").status == 400
+
+
+def test_content_length_with_transfer_encoding_is_400(probe):
+    server = probe()
+    raw = (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+           b"3\r\nabc\r\n0\r\n\r\n")
+    assert exchange(server.port, raw).status == 400
+    still_serving(server)
+
+
+@pytest.mark.parametrize("path,status", [
+    ("/../etc/passwd", 400),
+    ("/%2e%2e/etc/passwd", 400),
+    ("/sub/%2e%2e/%2e%2e/etc/passwd", 400),
+    ("/sub%2f..%2f..%2fetc/passwd", 404),
+])
+def test_path_traversal_is_refused(probe, path, status):
+    server = probe()
+    assert get(server.port, path).status == status
+    still_serving(server)
+
+
+def test_dot_segments_and_double_slashes_are_normalised(probe):
+    server = probe()
+    for path in ("//sub//x", "/sub/./x", "/a/../sub/x"):
+        assert info(get(server.port, path))["uri"] == "/sub/x"
+
+
+# -- mapping and configuration per request -----------------------------------------------------
+
+def test_path_info_follows_the_longest_existing_file(probe, tmp_path):
+    server = probe()
+    data = info(get(server.port, "/a.txt/extra/path"))
+    assert data["filename"] == str(tmp_path / "docs" / "a.txt")
+    assert data["path_info"] == "/extra/path"
+    missing = info(get(server.port, "/nodir/x.py"))
+    assert missing["filename"] == str(tmp_path / "docs" / "nodir") and missing["path_info"] == "/x.py"
+
+
+def test_directory_without_slash_redirects(probe, tmp_path):
+    server = probe(f'<Directory "{tmp_path}/docs/sub">\n SetHandler None\n</Directory>')
+    r = get(server.port, "/sub?q=1")
+    assert r.status == 301
+    assert r.header("Location").endswith("/sub/?q=1")
+
+
+def test_htaccess_applies_under_allow_override(probe, tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "sub" / ".htaccess").write_text("DirectoryIndex from-htaccess.html\n")
+    server = probe(f'<Directory "{docs}/sub">\n AllowOverride Indexes\n</Directory>')
+    assert info(get(server.port, "/sub/x"))["directory_index"] == ["from-htaccess.html"]
+    assert info(get(server.port, "/x"))["directory_index"] == ["index.html"]
+
+
+def test_htaccess_is_ignored_without_allow_override(probe, tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "sub" / ".htaccess").write_text("DirectoryIndex from-htaccess.html\n")
+    server = probe()
+    assert info(get(server.port, "/sub/x"))["directory_index"] == ["index.html"]
+
+
+def test_broken_htaccess_is_500_not_a_silent_skip(probe, tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "sub" / ".htaccess").write_text("NoSuchDirective here\n")
+    server = probe(f'<Directory "{docs}/sub">\n AllowOverride All\n</Directory>')
+    assert get(server.port, "/sub/x").status == 500
+    still_serving(server)
+    assert "NoSuchDirective" in (tmp_path / "error_log").read_text()
+
+
+def test_location_merges_after_directory(probe, tmp_path):
+    server = probe("<Location /sub>\n DirectoryIndex from-location.html\n</Location>\n"
+                   f'<Directory "{tmp_path}/docs/sub">\n DirectoryIndex from-directory.html\n</Directory>')
+    assert info(get(server.port, "/sub/x"))["directory_index"] == ["from-location.html"]
+
+
+def test_name_based_virtual_hosts(probe, tmp_path):
+    server = probe("<VirtualHost *>\n ServerName one.example\n</VirtualHost>\n"
+                   "<VirtualHost *>\n ServerName two.example\n ServerAlias *.two.example\n</VirtualHost>")
+    def host(name):
+        raw = f"GET /info HTTP/1.1\r\nHost: {name}\r\nConnection: close\r\n\r\n".encode()
+        return info(exchange(server.port, raw))["server"]
+    assert host("two.example") == "two.example"
+    assert host("www.two.example") == "two.example"
+    assert host("unknown.example") == "one.example"
+
+
+def test_internal_redirect_runs_a_new_request(probe, tmp_path):
+    (tmp_path / "docs" / "target").mkdir()
+    server = probe()
+    data = info(get(server.port, "/redirect"))
+    assert data["uri"] == "/target/info" and data["args"] == "from=redirect"
+    assert data["env"]["REDIRECT_URL"] == "/redirect"
+    assert data["env"]["REDIRECT_STATUS"] == "200"
+
+
+# -- failures cost one 500, never the server ----------------------------------------------------
+
+@pytest.mark.parametrize("action", ["raise", "exit", "interrupt"])
+def test_plugin_exceptions_are_500(probe, tmp_path, action):
+    server = probe()
+    r = get(server.port, "/" + action)
+    assert r.status == 500
+    assert b"Traceback" not in r.body
+    still_serving(server)
+    assert server.proc.poll() is None
+
+
+def test_status_result_goes_through_the_error_path(probe):
+    server = probe()
+    r = get(server.port, "/status?418")
+    assert r.status == 418 and r.reason == "I'm a teapot"
+    assert get(server.port, "/status?599").reason == "Server Error"
+
+
+def test_access_and_error_logs_are_written(probe, tmp_path):
+    server = probe(f'CustomLog "{tmp_path}/access_log" common')
+    get(server.port, "/info?x=1")
+    get(server.port, "/raise")
+    server.stop()
+    lines = (tmp_path / "access_log").read_text().splitlines()
+    assert '"GET /info?x=1 HTTP/1.1" 200' in lines[0]
+    assert '"GET /raise HTTP/1.1" 500' in lines[1]
+    assert "ValueError: probe raised" in (tmp_path / "error_log").read_text()
+
+
+# -- shutdown and concurrency ---------------------------------------------------------------
+
+def test_sigterm_lets_an_in_flight_request_finish(probe):
+    server = probe()
+    conn = Connection(server.port)
+    conn.send(build_request("GET", "/sleep?1", server.port))
+    assert conn._read_until(b"started\n")            # the handler is running
+    server.proc.send_signal(signal.SIGTERM)
+    rest = conn.read_to_close()
+    conn.close()
+    assert b"finished" in rest and rest.endswith(b"0\r\n\r\n")
+    assert server.proc.wait(15) == 0
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", server.port), timeout=2)
+
+
+def test_a_thousand_sleeping_requests_run_concurrently(probe):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 4096:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
+    server = probe()
+    count = 1000
+    selector = selectors.DefaultSelector()
+    started = time.monotonic()
+    socks = []
+    for n in range(count):
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        s.sendall(build_request("GET", "/nap?1", server.port))
+        s.setblocking(False)
+        selector.register(s, selectors.EVENT_READ, bytearray())
+        socks.append(s)
+    done = 0
+    deadline = started + 30
+    while done < count and time.monotonic() < deadline:
+        for key, _ in selector.select(timeout=1):
+            chunk = key.fileobj.recv(65536)
+            if chunk:
+                key.data.extend(chunk)
+                continue
+            selector.unregister(key.fileobj)
+            key.fileobj.close()
+            assert key.data.startswith(b"HTTP/1.1 200") and key.data.endswith(b"awake")
+            done += 1
+    elapsed = time.monotonic() - started
+    for s in socks:
+        s.close()
+    assert done == count
+    # Serially this would take 1000 s; concurrency brings it to a few seconds.
+    assert elapsed < 20, elapsed
