@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from support import browser as browser_support  # noqa: E402
+from support import TUTORIAL_CONFIG, TUTORIAL_SMTP_PORT, browser as browser_support  # noqa: E402
 from support.server import free_port, serve as start_server  # noqa: E402
 from support.smtp import SmtpSink  # noqa: E402
 
@@ -45,6 +45,22 @@ def smtp_sink():
     """An aiosmtpd server on 127.0.0.1:<free port>; `.mails`, `.wait_for(n)`, `.port`."""
     with SmtpSink(free_port()) as sink:
         yield sink
+
+
+@pytest.fixture
+def tutorial(serve):
+    """The bundled tutorial site on a free port, with its SMTP sink on 127.0.0.1:8025.
+
+    Returns (server, sink). Fails (does not skip) when port 8025 is taken.
+    """
+    try:
+        sink = SmtpSink(TUTORIAL_SMTP_PORT).start()
+    except OSError as exc:
+        pytest.fail(f"cannot start the SMTP sink on 127.0.0.1:{TUTORIAL_SMTP_PORT}: {exc}")
+    try:
+        yield serve(TUTORIAL_CONFIG), sink
+    finally:
+        sink.stop()
 
 
 @pytest.fixture

@@ -3,3 +3,5 @@
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+TUTORIAL_CONFIG = REPO / "examples" / "tutorial" / "site.conf"
+TUTORIAL_SMTP_PORT = 8025       # fixed in examples/tutorial/htdocs/feedback/form.py

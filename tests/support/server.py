@@ -53,7 +53,8 @@ def with_port(text, port, server_root=None):
 class Server:
     """A running `greenphase serve`; use as a context manager or call stop()."""
 
-    def __init__(self, config_file, port, cwd=None, env=None, args=()):
+    def __init__(self, config_file, port, cwd=None, env=None, args=(), command=None):
+        """`command`: what to run instead of `greenphase serve --config FILE ARGS`."""
         self.config_file = str(config_file)
         self.port = port
         self.url = None
@@ -62,7 +63,7 @@ class Server:
         full_env = dict(os.environ, PYTHONUNBUFFERED="1")
         full_env.update(env or {})
         self.proc = subprocess.Popen(
-            greenphase_command() + ["serve", "--config", self.config_file, *args],
+            command or greenphase_command() + ["serve", "--config", self.config_file, *args],
             cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
         self._readers = [
@@ -101,6 +102,20 @@ class Server:
                 self.url = match.group(1).rstrip("/") + "/"
                 return
 
+    def wait_for_output(self, pattern, timeout=10.0):
+        """The next stdout line (after the listening line) matching regex `pattern`."""
+        regex = re.compile(pattern)
+        while True:
+            try:
+                line = self._lines.get(timeout=timeout)
+            except queue.Empty:
+                raise TimeoutError(f"no stdout line matching {pattern!r} within {timeout}s"
+                                   + self._describe()) from None
+            if line is None:
+                raise RuntimeError(f"stdout closed before a line matched {pattern!r}" + self._describe())
+            if regex.search(line):
+                return line
+
     def _describe(self):
         return (f"\nconfig: {self.config_file}\n--- stdout ---\n{self.stdout}"
                 f"--- stderr ---\n{self.stderr}")
@@ -133,15 +148,9 @@ class Server:
         self.stop()
 
 
-def serve(config, *, cwd=None, directory=None, env=None, args=(), port=None):
-    """Start greenphase on a free port and return the running :class:`Server`.
-
-    `config`: config text, or a path to a config file. The config written for the server
-    lives in `directory` (default: `cwd`, else the config file's folder is used as ServerRoot
-    and the copy goes to a fresh temporary folder). Its Listen lines are replaced by
-    `Listen 127.0.0.1:<port>`.
-    """
-    port = port or free_port()
+def write_config(config, port, directory):
+    """Write `config` (text, or a path to a config file) listening on 127.0.0.1:port into
+    `directory`; returns the new file. A file's copy keeps its folder as ServerRoot."""
     if isinstance(config, Path) or (isinstance(config, str) and "\n" not in config
                                     and os.path.isfile(config)):
         source = Path(config).resolve()
@@ -150,8 +159,17 @@ def serve(config, *, cwd=None, directory=None, env=None, args=(), port=None):
     else:
         text = with_port(config, port)
         name = "greenphase.conf"
-    if directory is None:
-        directory = cwd or tempfile.mkdtemp(prefix="greenphase-test-")
     config_file = Path(directory) / f"port{port}-{name}"
     config_file.write_text(text)
-    return Server(config_file, port, cwd=cwd, env=env, args=args)
+    return config_file
+
+
+def serve(config, *, cwd=None, directory=None, env=None, args=(), port=None):
+    """Start greenphase on a free port and return the running :class:`Server`.
+
+    `config`: config text, or a path to a config file (see write_config). The written config
+    goes to `directory` (default: `cwd`, else a new temporary folder).
+    """
+    port = port or free_port()
+    directory = directory or cwd or tempfile.mkdtemp(prefix="greenphase-test-")
+    return Server(write_config(config, port, directory), port, cwd=cwd, env=env, args=args)
