@@ -30,6 +30,13 @@ def _path(ctx, args, previous):
     return ctx.resolve_path(args[0])
 
 
+def _log_target(ctx, args, previous):
+    target = args[0]
+    if target.startswith(("|", "syslog")):
+        raise ctx.error("piped and syslog logs are not supported; give a file, /dev/stdout or /dev/stderr")
+    return target if target.startswith("/dev/") else ctx.resolve_path(target)
+
+
 def _listen(ctx, args, previous):
     host, sep, port = args[0].rpartition(":")
     if not sep:
@@ -130,7 +137,7 @@ def _allow_override(ctx, args, previous):
 
 
 def _custom_log(ctx, args, previous):
-    target = args[0] if args[0].startswith("|") else ctx.resolve_path(args[0])
+    target = _log_target(ctx, args, None)
     condition = args[2] if len(args) > 2 else None
     return (previous or []) + [(target, args[1], condition)]
 
@@ -198,11 +205,11 @@ CORE_DIRECTIVES = [
     Directive("AccessFileName", (1, 1), RSRC_CONF, syntax="filename", default=".htaccess"),
     Directive("AcceptPathInfo", (1, 1), OR_ALL, override="FileInfo", syntax="On|Off|Default",
               parse=_accept_path_info, default="default"),
-    Directive("ErrorLog", (1, 1), RSRC_CONF, syntax="file-path"),
+    Directive("ErrorLog", (1, 1), RSRC_CONF, syntax="file-path", parse=_log_target),
     Directive("LogLevel", (1, None), RSRC_CONF | DIRECTORY, syntax="level", parse=_log_level, default="warn"),
     Directive("CustomLog", (2, 3), RSRC_CONF, syntax="file format|nickname [env=var]", parse=_custom_log,
               merge=lambda o, i: i, default=[]),
-    Directive("TransferLog", (1, 1), RSRC_CONF, syntax="file", parse=_path),
+    Directive("TransferLog", (1, 1), RSRC_CONF, syntax="file", parse=_log_target),
     Directive("LogFormat", (1, 2), RSRC_CONF, syntax="format [nickname]", parse=_log_format,
               merge=update, default=DEFAULT_LOG_FORMATS),
     Directive("Timeout", (1, 1), RSRC_CONF, syntax="seconds", parse=_seconds, default=60.0),

@@ -176,6 +176,16 @@ def test_malformed_request_line_is_400(probe):
     still_serving(server)
 
 
+def test_request_not_finished_within_timeout_is_408(probe):
+    server = probe("Timeout 1")
+    with Connection(server.port) as conn:
+        conn.send(b"GET /info HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        assert conn.read_response().status == 408
+    assert time.monotonic() - started < 5
+    still_serving(server)
+
+
 def test_http11_without_host_or_with_two_is_400(probe):
     server = probe()
     assert exchange(server.port, b"GET /info HTTP/1.1\r\n\r\n").status == 400
