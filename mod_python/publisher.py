@@ -1,0 +1,10 @@
+"""mod_python.publisher: the handler, and decorators that protect published objects.
+
+``@auth({'user': 'password'}, realm='Staff')`` or ``@auth(check)`` with
+``check(req, user, password) -> bool`` sets ``__auth__`` (and ``__auth_realm__``);
+``@access(['user'])`` or ``@access(check)`` with ``check(req, user) -> bool`` sets
+``__access__``. Setting those attributes by hand (on a module, function or object) works
+the same; 3.5's nested ``def __auth__`` inside a function is not read.
+"""
+
+from plugins.publisher import access, auth, handler  # noqa: F401

@@ -1,0 +1,113 @@
+"""Per-object authentication (semantics 5.7) with plain attributes instead of 3.5's
+code-object inspection.
+
+Any module, function, method or object on the published path may carry:
+
+* ``__auth_realm__``: the realm of the Basic challenge (default ``"unknown"``; inherited
+  by the objects further down the path);
+* ``__auth__``: a ``{user: password}`` dict, a callable ``(req, user, password) -> bool``
+  or a constant truth value; failing it answers 401 with ``WWW-Authenticate``;
+* ``__access__``: a list/tuple of users, a callable ``(req, user) -> bool`` or a constant;
+  failing it answers 403.
+
+Set them as module globals, function attributes (``f.__auth__ = {...}``), class attributes,
+or with the :func:`auth` / :func:`access` decorators below (re-exported by
+``mod_python.publisher``). Checks run outermost first, so a module ``__auth__`` guards
+everything in it.
+"""
+
+import base64
+import binascii
+import hmac
+
+from kernel import SERVER_RETURN
+from kernel import constants as C
+
+
+def auth(rule, realm=None):
+    """Decorator: require Basic credentials accepted by ``rule`` (dict or callable)."""
+    def protect(obj):
+        obj.__auth__ = rule
+        if realm is not None:
+            obj.__auth_realm__ = realm
+        return obj
+    return protect
+
+
+def access(rule):
+    """Decorator: only users accepted by ``rule`` (list/tuple or callable) may call this."""
+    def protect(obj):
+        obj.__access__ = rule
+        return obj
+    return protect
+
+
+def basic_credentials(req):
+    """(user, password) from ``Authorization: Basic``; (None, None) without one.
+
+    Unlike 3.5 another scheme (Bearer, Digest) counts as no credentials (then 401 with the
+    Basic challenge) instead of a 400; a malformed Basic value is still 400.
+    """
+    header = req.headers_in.getfirst("Authorization")
+    if not header:
+        return None, None
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None, None
+    try:
+        raw = base64.b64decode(token.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise SERVER_RETURN(C.HTTP_BAD_REQUEST) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    user, colon, password = text.partition(":")
+    if not colon:
+        raise SERVER_RETURN(C.HTTP_BAD_REQUEST)
+    return user, password
+
+
+def _same(a, b):
+    return isinstance(b, str) and hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+class Guard:
+    """The authentication state along one published path (credentials are parsed once)."""
+
+    def __init__(self, req):
+        self.req = req
+        self.realm = "unknown"
+        self.credentials = None
+
+    def __call__(self, obj):
+        realm = getattr(obj, "__auth_realm__", None)
+        if realm is not None:
+            self.realm = str(realm)
+        rule = getattr(obj, "__auth__", None)
+        allowed = getattr(obj, "__access__", None)
+        if rule is None and allowed is None:
+            return
+        if self.credentials is None:
+            self.credentials = basic_credentials(self.req)
+        user, password = self.credentials
+        if rule is not None and (user is None or not self._authenticated(rule, user, password)):
+            escaped = self.realm.replace("\\", "\\\\").replace('"', '\\"')
+            self.req.err_headers_out["WWW-Authenticate"] = 'Basic realm="%s"' % escaped
+            raise SERVER_RETURN(C.HTTP_UNAUTHORIZED)
+        if allowed is not None and not self._permitted(allowed, user):
+            raise SERVER_RETURN(C.HTTP_FORBIDDEN)
+
+    def _authenticated(self, rule, user, password):
+        if callable(rule):
+            return rule(self.req, user, password)
+        if isinstance(rule, dict):
+            return user in rule and _same(password, rule[user])
+        return bool(rule)
+
+    def _permitted(self, allowed, user):
+        if callable(allowed):
+            return allowed(self.req, user)
+        if isinstance(allowed, (list, tuple)):
+            return user in allowed
+        return bool(allowed)

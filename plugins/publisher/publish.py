@@ -1,0 +1,77 @@
+"""``PythonHandler mod_python.publisher``: URL -> module -> object -> call -> response."""
+
+import html
+
+from kernel import OK, SERVER_RETURN
+from kernel import constants as C
+from kernel.forms import FieldStorage, MissingArgument, bind_form
+from kernel.loader import load_file
+
+from .access import Guard
+from .render import render
+from .traversal import locate_module, resolve
+
+ALLOWED_METHODS = ("GET", "POST", "HEAD")
+
+
+def handler_extensions(req):
+    """Extensions naming a module: .py, those mapped to mod_python, the matched one."""
+    exts = [".py"]
+    exts += [ext for ext, name in req.dir_config["AddHandler"].items() if name == "mod_python"]
+    if req.extension:
+        exts.append(req.extension.lower() if req.extension.startswith(".") else "." + req.extension.lower())
+    return exts
+
+
+def handler(req):
+    req.allow_methods(ALLOWED_METHODS)
+    if req.method not in ALLOWED_METHODS:
+        return C.HTTP_METHOD_NOT_ALLOWED
+
+    located = locate_module(req.filename, req.path_info or "", handler_extensions(req))
+    if located is None:
+        return C.HTTP_NOT_FOUND
+    req.filename, object_path = located
+    module = load_file(req.filename, autoreload=req.dir_config["PythonAutoReload"] is not False,
+                       log=_debug_log(req))
+    obj = resolve(module, object_path, check=Guard(req),
+                  log=lambda message: req.log_error(message, C.APLOG_NOTICE))
+
+    # A callable is called with the form; what it returns is published the same way.
+    while callable(obj) and not isinstance(obj, type):
+        if not hasattr(req, "form"):
+            req.form = FieldStorage(req, keep_blank_values=1)
+        try:
+            kwargs = bind_form(obj, req.form, req=req)
+        except MissingArgument as exc:
+            _missing_argument(req, exc)
+        obj = obj(**kwargs)
+    render(req, obj)
+    return OK
+
+
+MISSING_PAGE = """<!DOCTYPE html>
+<html><head>
+<title>400 Bad Request</title>
+</head><body>
+<h1>Bad Request</h1>
+<p>%s</p>
+</body></html>
+"""
+
+
+def _debug_log(req):
+    """With PythonDebug On, (re)loading a published module is logged."""
+    if req.dir_config["PythonDebug"]:
+        return lambda message: req.log_error("publisher: " + message, C.APLOG_NOTICE)
+    return None
+
+
+def _missing_argument(req, exc):
+    """400 naming the argument (3.5 answered a 500 TypeError traceback). The page is ours,
+    written before DONE, because the plain error page cannot say which argument."""
+    req.log_error("publisher: %s: %s" % (req.uri, exc), C.APLOG_NOTICE)
+    req.status = C.HTTP_BAD_REQUEST
+    req.content_type = "text/html; charset=utf-8"
+    req.write(MISSING_PAGE % html.escape(str(exc), quote=False), 0)
+    raise SERVER_RETURN(C.DONE)

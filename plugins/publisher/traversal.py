@@ -1,0 +1,82 @@
+"""From URL to published object: the module file (semantics 5.2) and the attribute walk
+with its security rules (5.4). Pure functions apart from the file-system look-ups."""
+
+import os
+import types
+
+from kernel import SERVER_RETURN
+from kernel import constants as C
+
+# Never published, never walked through: modules, classes and the builtin callables
+# (a module attribute bound to ``d.keys`` must not answer).
+_UNPUBLISHABLE = (types.ModuleType, type, types.BuiltinFunctionType, types.MethodWrapperType,
+                  types.WrapperDescriptorType, types.MethodDescriptorType,
+                  types.ClassMethodDescriptorType)
+
+
+def publishable(obj):
+    return not isinstance(obj, _UNPUBLISHABLE)
+
+
+def traversable(obj):
+    """Only instances of user classes may be walked through: builtin types (functions,
+    methods, str, dict, generators...) would lead to code objects, globals and modules."""
+    return publishable(obj) and type(obj).__module__ != "builtins"
+
+
+def locate_module(filename, path_info, extensions):
+    """(module file, object path) for a request, or None when there is no module file.
+
+    ``extensions``: what may be stripped from the last file name segment to get the module
+    name (``.py``, the ``AddHandler mod_python`` ones). A missing ``<name>.py`` falls back
+    to ``index.py`` with ``<name>`` prepended to the object path.
+    """
+    if filename.endswith("/") or os.path.isdir(filename):
+        directory, name = filename.rstrip("/") or "/", "index"
+    else:
+        directory, name = os.path.split(filename)
+        lowered = name.lower()
+        for ext in extensions:
+            if lowered.endswith(ext) and len(name) > len(ext):
+                name = name[: -len(ext)]
+                break
+    path = path_info[1:] if path_info.startswith("/") else path_info
+    if path.endswith("/"):
+        path = path[:-1]
+    module_file = os.path.join(directory, name + ".py")
+    if not os.path.isfile(module_file):
+        path = name + "/" + path if path else name
+        module_file = os.path.join(directory, "index.py")
+        if not os.path.isfile(module_file):
+            return None
+    return os.path.normpath(module_file), path or "index"
+
+
+def resolve(module, object_path, check=None, log=None):
+    """Walk ``object_path`` (``/`` or ``.`` separated) from ``module``.
+
+    ``check(obj)`` runs for the module and each object reached (the ``__auth__`` rules);
+    ``log(message)`` is told why a request was refused. Raises SERVER_RETURN 403/404.
+    """
+    def refuse(status, why):
+        if log is not None:
+            log("publisher: %s: %s" % (object_path, why))
+        raise SERVER_RETURN(status)
+
+    obj = module
+    if check is not None:
+        check(obj)
+    for i, part in enumerate(object_path.replace("/", ".").split(".")):
+        if part.startswith("_"):
+            refuse(C.HTTP_FORBIDDEN, "%r starts with an underscore" % part)
+        if i and not traversable(obj):
+            refuse(C.HTTP_FORBIDDEN, "cannot traverse a %s" % type(obj).__name__)
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            refuse(C.HTTP_NOT_FOUND, "no object %r" % part)
+        if check is not None:
+            check(obj)
+    if not publishable(obj):
+        refuse(C.HTTP_FORBIDDEN, "cannot publish a %s" % type(obj).__name__)
+    return obj
