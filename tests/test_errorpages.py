@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from support.httpclient import get
+from support.httpclient import Connection, build_request, get
 
 STATIC_ONLY = ("--plugins", "static,errorpages")
 
@@ -83,6 +83,15 @@ def test_local_document_keeps_the_status(docsite):
     r = get(docsite.port, "/local/missing.html")
     assert (r.status, r.body) == (404, b"<html>custom not found</html>\n")
     assert r.header("Content-Type") == "text/html"
+
+
+def test_local_document_head(docsite):
+    with Connection(docsite.port) as conn:
+        head = conn.request(build_request("HEAD", "/local/missing.html", docsite.port, close=False))
+        after = conn.request(build_request("GET", "/errors/nf.html", docsite.port))
+    assert (head.status, head.body, head.header("Content-Length")) == (404, b"", "31")
+    # A body after the HEAD response would have been read as this one.
+    assert (after.status, after.body) == (200, b"<html>custom not found</html>\n")
 
 
 def test_local_document_is_fetched_with_get(docsite):
