@@ -72,6 +72,12 @@ def test_auth_dict():
     assert refusal(FakeRequest(headers=basic("ham", "eggs")), f) == 401
 
 
+def test_realm_cannot_break_the_header():
+    req = FakeRequest()
+    assert refusal(req, protected(__auth__={}, __auth_realm__="a\r\nSet-Cookie: x=y")) == 401
+    assert req.err_headers_out["WWW-Authenticate"] == 'Basic realm="a Set-Cookie: x=y"'
+
+
 def test_auth_callable_gets_req_user_password():
     seen = []
 

@@ -92,7 +92,7 @@ class Guard:
             self.credentials = basic_credentials(self.req)
         user, password = self.credentials
         if rule is not None and (user is None or not self._authenticated(rule, user, password)):
-            escaped = self.realm.replace("\\", "\\\\").replace('"', '\\"')
+            escaped = " ".join(self.realm.splitlines()).replace("\\", "\\\\").replace('"', '\\"')
             self.req.err_headers_out["WWW-Authenticate"] = 'Basic realm="%s"' % escaped
             raise SERVER_RETURN(C.HTTP_UNAUTHORIZED)
         if allowed is not None and not self._permitted(allowed, user):
