@@ -94,6 +94,10 @@ def call_site_free(method):
     return req, handler(req)
 
 
+def test_request_without_a_file_is_404():
+    assert handler(FakeRequest(filename=None)) == 404
+
+
 def test_module_and_index_resolution(site):
     req, result = call(site, "/funcs.py")
     assert result == OK and req.body == b"index of funcs"

@@ -28,8 +28,8 @@ def handler(req):
     if req.method not in ALLOWED_METHODS:
         return C.HTTP_METHOD_NOT_ALLOWED
 
-    located = locate_module(req.filename, req.path_info or "", handler_extensions(req))
-    if located is None:
+    located = req.filename and locate_module(req.filename, req.path_info or "", handler_extensions(req))
+    if not located:
         return C.HTTP_NOT_FOUND
     req.filename, object_path = located
     module = load_file(req.filename, autoreload=req.dir_config["PythonAutoReload"] is not False,
