@@ -1,0 +1,211 @@
+"""mod_python.apache for greenphase: constants, SERVER_RETURN, tables, logging, imports.
+
+Everything here is a thin layer over the kernel. Differences from mod_python 3.5:
+
+* ``SERVER_ERROR`` exists (mod_python never had it, yet its tutorial says to raise it):
+  ``raise apache.SERVER_ERROR`` answers a plain 500, like
+  ``raise apache.SERVER_RETURN(apache.HTTP_INTERNAL_SERVER_ERROR)``.
+* ``import_module`` loads by file path through ``kernel.loader``: modules from directories
+  off ``sys.path`` are private to those directories and really re-executed when their file
+  changes. Without ``path`` it searches the calling module's directories, then ``sys.path``.
+* ``mpm_query`` describes one process with many (green) threads.
+* ``interpreter`` is always ``'main_interpreter'``: there is one interpreter.
+"""
+
+import os
+import stat as _stat
+import sys
+
+from kernel import constants as _constants
+from kernel import loader as _loader
+from kernel.errors import SERVER_RETURN
+from kernel.tables import Table as table
+
+make_table = table
+interpreter = "main_interpreter"
+
+# OK, DECLINED, DONE, REQ_*, HTTP_*, APLOG_*, and every method number M_GET .. M_INVALID
+# (M_VERSION_CONTROL for "VERSION-CONTROL").
+globals().update({name: value for name, value in vars(_constants).items()
+                  if name.isupper() and isinstance(value, (int, str))})
+globals().update({"M_" + name.replace("-", "_"): number
+                  for number, name in enumerate(_constants.METHODS)})
+
+
+class SERVER_ERROR(SERVER_RETURN):
+    """``raise apache.SERVER_ERROR``: a plain 500 (the tutorial's spelling)."""
+
+    def __init__(self, *args):
+        super().__init__(*(args or (_constants.HTTP_INTERNAL_SERVER_ERROR,)))
+
+
+# -- constant groups -----------------------------------------------------------------------
+
+URI_SCHEME, URI_HOSTINFO, URI_USER, URI_PASSWORD, URI_HOSTNAME, URI_PORT, URI_PATH, \
+    URI_QUERY, URI_FRAGMENT = range(9)
+
+FINFO_MODE, FINFO_INO, FINFO_DEV, FINFO_NLINK, FINFO_UID, FINFO_GID, FINFO_SIZE, FINFO_ATIME, \
+    FINFO_MTIME, FINFO_CTIME, FINFO_FNAME, FINFO_NAME, FINFO_FILETYPE = range(13)
+
+APR_NOFILE, APR_REG, APR_DIR, APR_CHR, APR_BLK, APR_PIPE, APR_LNK, APR_SOCK = range(8)
+APR_UNKFILE = 127
+
+APR_FINFO_LINK = 0x00000001
+APR_FINFO_MTIME = 0x00000010
+APR_FINFO_CTIME = 0x00000020
+APR_FINFO_ATIME = 0x00000040
+APR_FINFO_SIZE = 0x00000100
+APR_FINFO_CSIZE = 0x00000200
+APR_FINFO_DEV = 0x00001000
+APR_FINFO_INODE = 0x00002000
+APR_FINFO_NLINK = 0x00004000
+APR_FINFO_TYPE = 0x00008000
+APR_FINFO_USER = 0x00010000
+APR_FINFO_GROUP = 0x00020000
+APR_FINFO_UPROT = 0x00100000
+APR_FINFO_GPROT = 0x00200000
+APR_FINFO_WPROT = 0x00400000
+APR_FINFO_ICASE = 0x01000000
+APR_FINFO_NAME = 0x02000000
+APR_FINFO_MIN = 0x00008170
+APR_FINFO_IDENT = 0x00003000
+APR_FINFO_OWNER = 0x00030000
+APR_FINFO_PROT = 0x00700000
+APR_FINFO_NORM = 0x0073B170
+APR_FINFO_DIRENT = 0x02000000
+
+REMOTE_HOST, REMOTE_NAME, REMOTE_NOLOOKUP, REMOTE_DOUBLE_REV = range(4)
+PROXYREQ_NONE, PROXYREQ_PROXY, PROXYREQ_REVERSE, PROXYREQ_RESPONSE = range(4)
+AP_REQ_ACCEPT_PATH_INFO, AP_REQ_REJECT_PATH_INFO, AP_REQ_DEFAULT_PATH_INFO = range(3)
+AP_CONN_UNKNOWN, AP_CONN_CLOSE, AP_CONN_KEEPALIVE = range(3)
+REQUEST_NO_BODY, REQUEST_CHUNKED_ERROR, REQUEST_CHUNKED_DECHUNK = range(3)
+
+CGI_MAGIC_TYPE = "application/x-httpd-cgi"
+INCLUDES_MAGIC_TYPE = "text/x-server-parsed-html"
+INCLUDES_MAGIC_TYPE3 = "text/x-server-parsed-html3"
+DIR_MAGIC_TYPE = "httpd/unix-directory"
+MODULE_MAGIC_NUMBER_MAJOR = 20120211   # Apache 2.4's
+MODULE_MAGIC_NUMBER_MINOR = 0
+
+# mpm_query() questions and answers.
+AP_MPMQ_NOT_SUPPORTED, AP_MPMQ_STATIC, AP_MPMQ_DYNAMIC = range(3)
+AP_MPMQ_STARTING, AP_MPMQ_RUNNING, AP_MPMQ_STOPPING = range(3)
+AP_MPMQ_MAX_DAEMON_USED = 1
+AP_MPMQ_IS_THREADED = 2
+AP_MPMQ_IS_FORKED = 3
+AP_MPMQ_HARD_LIMIT_DAEMONS = 4
+AP_MPMQ_HARD_LIMIT_THREADS = 5
+AP_MPMQ_MAX_THREADS = 6
+AP_MPMQ_MIN_SPARE_DAEMONS = 7
+AP_MPMQ_MIN_SPARE_THREADS = 8
+AP_MPMQ_MAX_SPARE_DAEMONS = 9
+AP_MPMQ_MAX_SPARE_THREADS = 10
+AP_MPMQ_MAX_REQUESTS_DAEMON = 11
+AP_MPMQ_MAX_DAEMONS = 12
+AP_MPMQ_MPM_STATE = 13
+AP_MPMQ_IS_ASYNC = 14
+AP_MPMQ_GENERATION = 15
+AP_MPMQ_HAS_SERVE = 16
+
+_MPM_ANSWERS = {
+    AP_MPMQ_MAX_DAEMON_USED: 1, AP_MPMQ_IS_THREADED: AP_MPMQ_STATIC,
+    AP_MPMQ_IS_FORKED: AP_MPMQ_NOT_SUPPORTED, AP_MPMQ_HARD_LIMIT_DAEMONS: 1,
+    AP_MPMQ_MAX_DAEMONS: 1, AP_MPMQ_MPM_STATE: AP_MPMQ_RUNNING,
+}
+
+
+def mpm_query(code):
+    """One process, threaded (greenlets): sessions and caches may live in memory."""
+    return _MPM_ANSWERS.get(code, 0)
+
+
+# -- the running site ------------------------------------------------------------------------
+
+def _site():
+    from kernel import site
+    return site.current()
+
+
+def __getattr__(name):
+    if name == "main_server":
+        return _site().main_server
+    if name in ("parse_qs", "parse_qsl"):
+        from kernel import forms
+        return getattr(forms, name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
+def server_root():
+    return _site().server_root
+
+
+def exists_config_define(name):
+    """Was ``name`` defined (``greenphase serve -D name`` or ``Define name``)?"""
+    return name in _site().config.defines
+
+
+def log_error(message, level=_constants.APLOG_ERR, server=None):
+    """Write to the error log of ``server`` (default: the main server's)."""
+    if message is None:
+        return
+    if server is not None:
+        server.log_error(message, level)
+    else:
+        _site().log.error(message, level=level)
+
+
+# -- modules -----------------------------------------------------------------------------
+
+def import_module(module_name, autoreload=1, log=0, path=None):
+    """Import ``module_name`` from the directories in ``path`` (default: those of the calling
+    module), then ``sys.path``; re-executed when its file changes if ``autoreload``."""
+    if path is None:
+        path = _loader.scope_of(sys._getframe(1).f_globals.get("__name__", ""))
+    report = (lambda message: log_error(message, _constants.APLOG_NOTICE)) if log else None
+    return _loader.import_handler_module(module_name, tuple(path), autoreload=bool(autoreload),
+                                         log=report)
+
+
+# -- files and CGI -------------------------------------------------------------------------
+
+class finfo(tuple):
+    """What ``apache.stat`` returns: indexable with ``FINFO_*``, attributes by name."""
+
+    __slots__ = ()
+    _names = ("mode", "ino", "dev", "nlink", "uid", "gid", "size", "atime", "mtime", "ctime",
+              "fname", "name", "filetype")
+
+    def __getattr__(self, name):
+        try:
+            return self[self._names.index(name)]
+        except ValueError:
+            raise AttributeError(name) from None
+
+    # The names the kernel reads from req.finfo (an os.stat_result there).
+    st_size = property(lambda self: self[FINFO_SIZE])
+    st_mtime = property(lambda self: self[FINFO_MTIME])
+    st_mode = property(lambda self: self[FINFO_MODE])
+
+
+_FILETYPES = ((_stat.S_ISREG, APR_REG), (_stat.S_ISDIR, APR_DIR), (_stat.S_ISCHR, APR_CHR),
+              (_stat.S_ISBLK, APR_BLK), (_stat.S_ISFIFO, APR_PIPE), (_stat.S_ISLNK, APR_LNK),
+              (_stat.S_ISSOCK, APR_SOCK))
+
+
+def stat(fname, wanted=APR_FINFO_MIN):
+    """File information (a missing file answers ``filetype == APR_NOFILE``)."""
+    link = wanted & APR_FINFO_LINK
+    try:
+        st = os.lstat(fname) if link else os.stat(fname)
+    except OSError:
+        return finfo((None,) * FINFO_FNAME + (fname, None, APR_NOFILE))
+    kind = next((apr for test, apr in _FILETYPES if test(st.st_mode)), APR_UNKFILE)
+    return finfo((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid,
+                  st.st_size, st.st_atime, st.st_mtime, st.st_ctime, fname,
+                  os.path.basename(fname), kind))
+
+
+def build_cgi_env(req):
+    """The CGI environment of ``req`` as a dict (what ``req.add_cgi_vars()`` sets)."""
+    req.add_cgi_vars()
+    return dict(req.subprocess_env.items())

@@ -1,0 +1,131 @@
+"""The handlers plugin: mod_python's ``Python*Handler`` directives.
+
+Each kernel phase runs the handler list configured for it (``PythonHandler`` in the content
+phase only when ``req.handler`` is ``mod_python`` or ``python-program``). Modules load through
+``kernel.loader``: by file path, cached per path, reloaded when the file changes.
+
+Interpreters: there is one process and one interpreter. ``PythonInterpreter``,
+``PythonInterpPerDirectory`` and ``PythonInterpPerDirective`` are accepted and only decide
+the name ``req.interpreter`` reports; modules are kept apart by file path instead.
+``PythonEnablePdb`` and ``PythonOptimize`` are accepted and do nothing.
+"""
+
+from kernel import hookimpl
+from kernel.constants import HTTP_INTERNAL_SERVER_ERROR, OK
+
+from . import methods
+from .directives import DIRECTIVES
+from .phases import entries_for, init_then, run_phase
+from .startup import check_named_handlers, run_imports
+
+CONTENT_HANDLERS = ("mod_python", "python-program")
+
+
+@hookimpl
+def register_directives():
+    return DIRECTIVES
+
+
+@hookimpl
+def apache_modules():
+    return ["python"]
+
+
+@hookimpl
+def configure(site):
+    return check_named_handlers(site)
+
+
+@hookimpl
+def server_start(site):
+    run_imports(site)
+
+
+@hookimpl
+def request_methods():
+    return methods.REQUEST_METHODS
+
+
+@hookimpl
+def server_methods():
+    return methods.SERVER_METHODS
+
+
+# -- phases, in Apache's order -----------------------------------------------------------
+
+@hookimpl
+def post_read_request(req):
+    """Server-level PythonInitHandler, then PythonPostReadRequestHandler."""
+    init = entries_for(req, "PythonInitHandler")
+    req._handlers_init_ran = init
+    return init_then(req, init, "PythonPostReadRequestHandler")
+
+
+@hookimpl
+def translate_name(req):
+    return run_phase(req, "PythonTransHandler")
+
+
+@hookimpl
+def header_parser(req):
+    """A PythonInitHandler first visible here (a directory's) runs now, then the phase's own.
+
+    (mod_python 3.5 never ran directory-level init handlers; this is the intended rule:
+    once per request, at the earliest phase its configuration is visible.)"""
+    init = entries_for(req, "PythonInitHandler")
+    if init == vars(req).get("_handlers_init_ran"):
+        init = ()
+    return init_then(req, init, "PythonHeaderParserHandler")
+
+
+@hookimpl
+def access_checker(req):
+    return run_phase(req, "PythonAccessHandler")
+
+
+@hookimpl
+def check_user_id(req):
+    result = run_phase(req, "PythonAuthenHandler")
+    if result == OK and not req.user:
+        req.log_error("%s returned OK but did not set req.user: an authentication handler must "
+                      "set req.user (req.get_basic_auth_pw() does) or refuse with "
+                      "apache.HTTP_UNAUTHORIZED" % _handler_names(req, "PythonAuthenHandler"))
+        return HTTP_INTERNAL_SERVER_ERROR
+    return result
+
+
+@hookimpl
+def auth_checker(req):
+    return run_phase(req, "PythonAuthzHandler")
+
+
+@hookimpl
+def type_checker(req):
+    return run_phase(req, "PythonTypeHandler")
+
+
+@hookimpl
+def fixups(req):
+    return run_phase(req, "PythonFixupHandler")
+
+
+@hookimpl
+def handler(req):
+    if req.handler not in CONTENT_HANDLERS:
+        return None
+    return run_phase(req, "PythonHandler")
+
+
+@hookimpl
+def log_transaction(req):
+    return run_phase(req, "PythonLogHandler")
+
+
+@hookimpl
+def request_cleanup(req):
+    return run_phase(req, "PythonCleanupHandler")
+
+
+def _handler_names(req, directive):
+    return "%s %s" % (directive, " ".join(e.handler for e in entries_for(req, directive)))
+

@@ -1,0 +1,48 @@
+"""Which handlers a phase runs for a request: configuration, ``| .ext`` and added ones."""
+
+from kernel.constants import DECLINED, OK
+
+from . import dispatch
+
+
+def extension(filename):
+    """Everything from the first dot of the file name: 'a.tar.gz' -> '.tar.gz' (mod_python)."""
+    if not filename:
+        return None
+    base = filename.rpartition("/")[2]
+    dot = base.find(".")
+    return base[dot:] if dot >= 0 else None
+
+
+def entries_for(req, directive):
+    """The configured handlers of ``directive``; sets ``req.extension`` when a ``| .ext``
+    list matched (that list is then used alone)."""
+    config = req.dir_config
+    by_ext = config[directive]
+    entries = by_ext.get("", ())
+    req.extension = None
+    if len(by_ext) > ("" in by_ext):
+        ext = extension(req.filename)
+        if ext in by_ext:
+            entries = by_ext[ext]
+            req.extension = ext
+    return config["PythonHandlerModule"] + entries
+
+
+def pending(req, directive):
+    """Handlers ``req.add_handler`` queued for ``directive``, taken once."""
+    added = vars(req).get("_handlers_added")
+    return tuple(added.pop(directive, ())) if added else ()
+
+
+def run_phase(req, directive):
+    return dispatch.run(req, directive, entries_for(req, directive) + pending(req, directive))
+
+
+def init_then(req, init, directive):
+    """PythonInitHandler ``init`` (with added ones), then ``directive`` unless init stopped."""
+    result = dispatch.run(req, "PythonInitHandler", tuple(init) + pending(req, "PythonInitHandler"))
+    if result not in (None, OK, DECLINED):
+        return result
+    later = run_phase(req, directive)
+    return result if later is None else later

@@ -1,0 +1,55 @@
+"""Configuration-time work: checking handler names plugins must provide, ``PythonImport``."""
+
+from functools import reduce
+
+from kernel import ConfigError, loader
+
+from . import dispatch
+from .directives import HANDLER_DIRECTIVES, default_function
+
+
+def _values(config):
+    """The directive values of every server and section of a parsed configuration."""
+    for server in (config.main, *config.vhosts):
+        yield server.values
+        for section in (*server.directories, *server.directory_matches, *server.files,
+                        *server.locations):
+            yield section.values
+            for nested in section.files:
+                yield nested.values
+
+
+def check_named_handlers(site):
+    """A ``mod_python.*`` handler no enabled plugin provides is a configuration error."""
+    errors = []
+    for values in _values(site.config):
+        checks = [(name, entry, entry.object or default_function(name))
+                  for name in HANDLER_DIRECTIVES
+                  for entries in values.get(name, {}).values() for entry in entries]
+        checks += [("PythonHandlerModule", entry, "handler")
+                   for entry in values.get("PythonHandlerModule", ())]
+        for directive, entry, function in checks:
+            if entry.module.startswith("mod_python.") and \
+                    dispatch.named_handler(site, entry.module, function) is None:
+                errors.append(ConfigError("%s %s: %s" % (
+                    directive, entry.handler, dispatch.unresolved_message(entry.module, function)),
+                    entry.file, entry.line))
+    return errors
+
+
+def run_imports(site):
+    """``PythonImport module[::function]``: import (and call) at start-up, in config order.
+    Failures are logged; the server starts anyway."""
+    main_path = site.config.main.values.get("PythonPath")
+    for server in (site.config.main, *site.config.vhosts):
+        python_path = server.values.get("PythonPath", main_path)
+        for entry in server.values.get("PythonImport", ()):
+            try:
+                dirs = loader.python_path(python_path) if python_path else ()
+                module = loader.import_handler_module(entry.module, dirs)
+                if entry.function:
+                    reduce(getattr, entry.function.split("."), module)()
+            except Exception as exc:
+                site.log.error("PythonImport %s%s (%s:%d) failed:\n%s" % (
+                    entry.module, "::" + entry.function if entry.function else "",
+                    entry.file, entry.line, dispatch.traceback_text(exc)))
