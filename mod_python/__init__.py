@@ -1,0 +1,1 @@
+"""mod_python compatibility face: only user code imports this."""
