@@ -29,6 +29,9 @@ class ErrorLog:
     def __init__(self, server):
         self.path = server.config["ErrorLog"]
         self.threshold = LOG_LEVELS.get(server.config["LogLevel"], 4)
+        self.stream = sys.stderr       # until the server opens the file (check never does)
+
+    def open(self):
         self.stream, problem = _open(self.path)
         if problem:
             self.error(problem, level=4)

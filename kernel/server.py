@@ -25,6 +25,7 @@ class Server:
         self.ids = itertools.count(1)
         self.stopped = Event()
         site.stopping = False
+        site.log.open()
         site.pipeline = Pipeline(site)
         opened = {}
         site.access_logs = {s.id: AccessLog(s, opened) for s in site.servers}
