@@ -365,7 +365,7 @@ class Connection:
         """Build the request, run the pipeline; True when the connection may serve another."""
         head = self.make_head(msg)
         server = self.site.server_for(head.hostname, self.local_addr[1])
-        resp = Response(self)
+        resp = Response(self, msg.method == "HEAD")
         body = Body(self, msg, head.headers, msg.version)
         req = self.site.request_class(self.site, server, self, resp, head, body)
         self.close_after = False
@@ -443,7 +443,7 @@ class Connection:
             lines.append(b"Content-Length: %d" % length)
         elif resp.content_length is not None:
             lines.append(b"Content-Length: %d" % resp.content_length)
-        elif req.header_only:
+        elif resp.header_only:
             pass
         elif req.proto_num >= 1001:
             resp.chunked = True
@@ -473,7 +473,7 @@ class Connection:
         resp.out.clear()
         resp.out_len = 0
         head = b"" if resp.headers_sent else self._head_bytes(req, None)
-        if req.header_only or resp.status_sent in (204, 304):
+        if resp.header_only or resp.status_sent in (204, 304):
             data = b""
         if data:
             resp.bytes_sent += len(data)
@@ -493,7 +493,7 @@ class Connection:
             resp.out.clear()
             length = len(body) if resp.content_length is None else None
             head = self._head_bytes(req, length)
-            if req.header_only or req.status in (204, 304) or req.status < 200:
+            if resp.header_only or req.status in (204, 304) or req.status < 200:
                 body = b""
             resp.bytes_sent += len(body)
             self.send_raw(head + body)

@@ -15,10 +15,11 @@ class Response:
     """Output state shared by a request and its internal redirects (one client, one answer)."""
 
     __slots__ = ("conn", "headers_sent", "chunked", "close", "out", "out_len", "bytes_sent",
-                 "finished", "content_length", "status_sent")
+                 "finished", "content_length", "status_sent", "header_only")
 
-    def __init__(self, conn):
+    def __init__(self, conn, header_only=False):
         self.conn = conn
+        self.header_only = header_only  # the client asked HEAD (an ErrorDocument GET keeps it)
         self.headers_sent = False
         self.chunked = False
         self.close = False          # close-delimited body (HTTP/1.0 without a length)
