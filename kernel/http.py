@@ -416,8 +416,14 @@ class Connection:
 
     # -- writing -------------------------------------------------------------------------
     def send_raw(self, data):
+        # A plain send() loop: gevent's sendall() asks getsockopt(SO_SNDBUF) on every call.
+        send = self.sock.send
         try:
-            self.sock.sendall(data)
+            sent = send(data)
+            if sent < len(data):
+                view = memoryview(data)
+                while sent < len(data):
+                    sent += send(view[sent:])
         except OSError as exc:
             self.aborted = 1
             raise ClientGone("Write failed, client closed connection.") from exc
