@@ -141,10 +141,11 @@ def _root(directory, search_dirs=()):
         name = _roots[directory] = ROOT_PREFIX + hashlib.sha1(directory.encode()).hexdigest()[:16]
         _scopes[name] = [directory]
     scope = _scopes[name]
-    for extra in search_dirs:
-        extra = _absolute(extra)
-        if extra not in scope:
-            scope.append(extra)
+    extra = [d for d in map(_absolute, search_dirs) if d not in scope]
+    if extra:
+        # sys.path directories stay out: their modules keep their real, shared names.
+        on_sys_path = {_absolute(p) for p in sys.path}
+        scope.extend(d for d in extra if d not in on_sys_path)
     if name not in sys.modules:
         spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
         spec.submodule_search_locations = [directory]

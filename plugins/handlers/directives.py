@@ -67,14 +67,13 @@ def _dotted(name):
 
 
 def _entry(ctx, text, silent=False):
-    entry = HandlerEntry.parse(text, ctx.directory, ctx.is_location, silent, ctx.file, ctx.line)
-    if not _dotted(entry.module) or "::" in (entry.object or "") or \
-            (entry.object is not None and not _dotted(entry.object)):
+    module, sep, obj = text.partition("::")
+    if not _dotted(module) or (sep and not _dotted(obj)):
         raise ctx.error("%r is not a handler: expected module, package.module or "
                         "module::function" % text)
-    if entry.module.endswith(".py"):
+    if module.endswith(".py"):
         raise ctx.error("%r: name the module without '.py' (PythonHandler myscript)" % text)
-    return entry
+    return HandlerEntry.parse(text, ctx.directory, ctx.is_location, silent, ctx.file, ctx.line)
 
 
 def _handler_parser(name):

@@ -48,11 +48,15 @@ def server_get_config(server):
 
 def add_handler(req, phase, handler, dir=None):
     """Run ``handler`` ('module[::function]') in ``phase`` of this request: later in the
-    running phase's list, or after the configured list of a phase still to come."""
+    running phase's list, or after the configured list of a phase still to come. Names
+    are checked when the phase runs."""
     if phase not in ADDABLE:
         raise IndexError("Invalid phase: %s" % phase)
-    entry = HandlerEntry.parse(handler, canonical_directory(dir) if dir else None)
     hlist = vars(req).get("_hlist")
+    # Without ``dir``: the directory of the handler adding it (mod_python had put that one
+    # on sys.path by then).
+    directory = canonical_directory(dir) if dir else (hlist.directory if hlist else None)
+    entry = HandlerEntry.parse(handler, directory)
     if phase == req.phase and hlist is not None:
         hlist.append(entry)
     else:

@@ -34,7 +34,7 @@ def check_named_handlers(site):
                 errors.append(ConfigError("%s %s: %s" % (
                     directive, entry.handler, dispatch.unresolved_message(entry.module, function)),
                     entry.file, entry.line))
-    return errors
+    return sorted(errors, key=lambda e: (e.file, e.line))
 
 
 def run_imports(site):
