@@ -1,0 +1,171 @@
+"""Python*Handler directives through the real server."""
+
+import os
+import subprocess
+import textwrap
+
+import pytest
+
+from support.httpclient import Connection, build_request, get
+from support.server import greenphase_command
+
+HANDLERS = '''
+    from mod_python import apache
+    import startup            # PythonImport ran it at start-up: the same module
+
+    LOG = []
+
+    def first(req):
+        req.content_type = "text/plain"
+        req.write("first;")
+        return apache.OK
+
+    def second(req):
+        req.write("second;")
+        return apache.OK
+
+    def plain(req):
+        req.content_type = "text/plain"
+        req.write("plain ext=%s" % req.extension)
+        return apache.OK
+
+    def pyext(req):
+        req.content_type = "text/plain"
+        req.write("pyext ext=%s" % req.extension)
+        return apache.OK
+
+    def fixup(req):
+        req.seen_in_fixup = req.phase
+        req.add_handler("PythonHandler", "h::added")
+        return apache.OK
+
+    def context(req):
+        req.content_type = "text/plain"
+        h = req.hlist
+        req.write("phase=%s fixup=%s handler=%s dir=%s;" % (
+            req.phase, req.seen_in_fixup, h.handler, h.directory))
+        return apache.OK
+
+    def added(req):
+        req.write("added")
+        return apache.OK
+
+    def options(req):
+        req.content_type = "text/plain"
+        req.write("%s %s %s %s" % (req.get_options().get("greeting"),
+                                   req.server.get_options().get("greeting"),
+                                   req.get_config().get("PythonDebug"), req.interpreter))
+        return apache.OK
+
+    def record(req):
+        LOG.append("%s %s" % (req.phase, req.uri))
+        return apache.OK
+
+    def report(req):
+        req.content_type = "text/plain"
+        req.write("|".join(LOG) + " imported=%s" % startup.CALLED)
+        return apache.OK
+
+    def boom(req):
+        raise RuntimeError("cleanup trouble")
+'''
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("handlers")
+    (root / "lib").mkdir()
+    (root / "lib" / "h.py").write_text(textwrap.dedent(HANDLERS))
+    (root / "lib" / "startup.py").write_text("CALLED = []\ndef init():\n    CALLED.append('init')\n")
+    for name in ("stack", "ext", "phases", "options", "logged", "reload"):
+        (root / name).mkdir()
+    (root / "site.conf").write_text(textwrap.dedent(f'''
+        DocumentRoot "{root}"
+        PythonPath "sys.path+['{root}/lib']"
+        PythonImport startup::init main
+        PythonOption greeting server-hello
+        <Directory "{root}">
+            SetHandler mod_python
+            PythonDebug On
+        </Directory>
+        <Directory "{root}/stack">
+            PythonHandler h::first h::second
+            PythonHandler h::second
+        </Directory>
+        <Directory "{root}/ext">
+            PythonHandler h::plain
+            PythonHandler h::pyext | .py
+        </Directory>
+        <Directory "{root}/phases">
+            PythonFixupHandler h::fixup
+            PythonHandler h::context
+        </Directory>
+        <Directory "{root}/options">
+            PythonOption greeting dir-hello
+            PythonHandler h::options
+        </Directory>
+        <Directory "{root}/logged">
+            PythonLogHandler h::record
+            PythonCleanupHandler h::record h::boom
+            PythonHandler h::report
+        </Directory>
+        <Directory "{root}/reload">
+            PythonHandler page
+        </Directory>
+    '''))
+    return root
+
+
+@pytest.fixture(scope="module")
+def port(site, tmp_path_factory):
+    from support.server import serve
+    server = serve(site / "site.conf", cwd=str(site), directory=str(tmp_path_factory.mktemp("conf")))
+    yield server.port
+    server.stop()
+
+
+def test_stacked_handlers_one_line_and_repeated(port):
+    assert get(port, "/stack/x").text == "first;second;second;"
+
+
+def test_extension_lists(port):
+    assert get(port, "/ext/a.py").text == "pyext ext=.py"
+    assert get(port, "/ext/a.txt").text == "plain ext=None"
+
+
+def test_phase_hlist_and_add_handler(port, site):
+    assert get(port, "/phases/x").text == \
+        "phase=PythonHandler fixup=PythonFixupHandler handler=h::context dir=%s/phases/;added" % site
+
+
+def test_options_config_and_interpreter(port):
+    assert get(port, "/options/x").text == "dir-hello server-hello 1 localhost"
+
+
+def test_log_and_cleanup_handlers_run_after_the_response(port):
+    with Connection(port) as conn:
+        conn.request(build_request("GET", "/logged/one", port, close=False))
+        second = conn.request(build_request("GET", "/logged/two", port))
+    assert second.text.startswith("PythonLogHandler /logged/one|PythonCleanupHandler /logged/one")
+    assert second.text.endswith("imported=['init']")
+
+
+def test_autoreload_over_http(port, site):
+    page = site / "reload" / "page.py"
+    page.write_text("def handler(req):\n    req.write('one')\n    return 0\n")
+    os.utime(page, ns=(10**18, 10**18))
+    assert get(port, "/reload/x").text == "one"
+    page.write_text("def handler(req):\n    req.write('two')\n    return 0\n")
+    os.utime(page, ns=(2 * 10**18, 2 * 10**18))
+    assert get(port, "/reload/x").text == "two"
+
+
+def test_missing_plugin_handler_is_reported_by_check(tmp_path):
+    conf = tmp_path / "site.conf"
+    conf.write_text(f'<Directory "{tmp_path}">\n    PythonHandler mod_python.publisher\n</Directory>\n')
+    out = subprocess.run(greenphase_command() + ["check", "--config", str(conf),
+                                                 "--plugins", "handlers"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert f"{conf}:2: PythonHandler mod_python.publisher: no enabled plugin provides " \
+           "'mod_python.publisher'" in out.stderr
