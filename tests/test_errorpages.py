@@ -89,7 +89,7 @@ def test_local_document_head(docsite):
     with Connection(docsite.port) as conn:
         head = conn.request(build_request("HEAD", "/local/missing.html", docsite.port, close=False))
         after = conn.request(build_request("GET", "/errors/nf.html", docsite.port))
-    assert (head.status, head.body, head.header("Content-Length")) == (404, b"", "31")
+    assert (head.status, head.body, head.header("Content-Length")) == (404, b"", "30")
     # A body after the HEAD response would have been read as this one.
     assert (after.status, after.body) == (200, b"<html>custom not found</html>\n")
 
