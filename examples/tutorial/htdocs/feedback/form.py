@@ -34,9 +34,9 @@ Thank You,
 
 """ % (email, WEBMASTER, comment, name)
 
-    # send it out
+    # send it out (as UTF-8 bytes, which smtplib sends unchanged: so with CRLF line ends)
     conn = smtplib.SMTP(SMTP_SERVER)
-    conn.sendmail(email, [WEBMASTER], msg.encode("utf-8"))
+    conn.sendmail(email, [WEBMASTER], "\r\n".join(msg.splitlines()).encode("utf-8") + b"\r\n")
     conn.quit()
 
     # provide feedback to the user (the name is escaped: it is shown inside HTML)
