@@ -1,6 +1,6 @@
 """Fallback load generator for run.py when wrk is missing.
 
-N gevent greenlets, each with one keep-alive connection, send GET URL back to back for
+N gevent greenlets, each with one keep-alive connection (renewed when the server ends it), send GET URL back to back for
 DURATION seconds. Prints "<responses> <non-2xx responses> <seconds>".
 Usage: pyload.py URL N DURATION
 """
@@ -16,11 +16,16 @@ from gevent import socket
 
 class Client:
     def __init__(self, host, port, request):
-        self.sock = socket.create_connection((host, port))
+        self.address = (host, port)
         self.request = request
+        self.done = self.bad = 0
+        self.connect()
+
+    def connect(self):
+        """A new connection (also after the server ends one, e.g. MaxKeepAliveRequests)."""
+        self.sock = socket.create_connection(self.address)
         self.parser = httptools.HttpResponseParser(self)
         self.complete = False
-        self.done = self.bad = 0
 
     def on_message_complete(self):
         self.complete = True
@@ -34,9 +39,12 @@ class Client:
             while not self.complete:
                 data = self.sock.recv(65536)
                 if not data:
-                    raise ConnectionError("server closed a keep-alive connection")
+                    raise ConnectionError("server closed the connection before answering")
                 self.parser.feed_data(data)
             self.done += 1
+            if not self.parser.should_keep_alive():
+                self.sock.close()
+                self.connect()
 
 
 def main():

@@ -104,9 +104,11 @@ def run_wrk(url, args, duration):
 def run_python(url, args, duration):
     """Fallback generator: in a child process, `connections` gevent greenlets each loop
     GET over one keep-alive connection, parsing responses with httptools."""
-    out = subprocess.run([sys.executable, str(HERE / "pyload.py"), url, str(args.connections),
-                          str(duration)], capture_output=True, text=True, check=True).stdout
-    done, bad, seconds = out.split()
+    run = subprocess.run([sys.executable, str(HERE / "pyload.py"), url, str(args.connections),
+                          str(duration)], capture_output=True, text=True)
+    if run.returncode:
+        sys.exit(f"load generator failed on {url}:\n{run.stderr}")
+    done, bad, seconds = run.stdout.split()
     return int(done) / float(seconds), int(bad), ""
 
 
