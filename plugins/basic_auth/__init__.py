@@ -1,0 +1,199 @@
+"""The basic_auth plugin: Apache 2.4's Basic authentication and Require authorization, and
+mod_python's request API for them (semantics sections 1.1, 7).
+
+Phases, as Apache runs them:
+
+* ``access_checker`` (last): Require decided without a user -> 403 when denied.
+* ``auth_required``: True when Require needs a user; only then the kernel runs
+* ``check_user_id``: first, 401 when Basic credentials are missing or unusable; last
+  (after PythonAuthenHandler) the credentials against AuthUserFile, and
+* ``auth_checker`` (last, after PythonAuthzHandler): Require with ``req.user``.
+* ``error_page`` (first): every 401 of an ``AuthType Basic`` resource carries the challenge,
+  whoever answered it.
+"""
+
+from kernel import DECLINED, OK, hookimpl
+from kernel import constants as C
+
+from . import authz
+from .credentials import (BadCredentials, NoCredentials, add_challenge, charset,
+                          decoded_credentials, is_basic)
+from .directives import DIRECTIVES, policy
+from .userfiles import FileError, password_matches, stored_hash
+
+
+@hookimpl
+def register_directives():
+    return DIRECTIVES
+
+
+@hookimpl
+def apache_modules():
+    return ("auth_basic", "authn_core", "authn_file", "authz_core", "authz_user",
+            "authz_groupfile", "authz_host")
+
+
+def _outcome(req):
+    rules = policy(req.dir_config)
+    return authz.GRANTED if rules is None else rules.evaluate(req)
+
+
+@hookimpl(trylast=True)
+def access_checker(req):
+    """Apache's access_checker_ex: what Require says before anyone logged in."""
+    _forget_peeked_user(req)
+    if _outcome(req) in (authz.DENIED, authz.NEUTRAL):
+        req.log_error("client denied by server configuration: %s" % (req.filename or req.uri))
+        return C.HTTP_FORBIDDEN
+    return None
+
+
+@hookimpl
+def auth_required(req):
+    return _outcome(req) == authz.NEEDS_USER
+
+
+def _basic_credentials(req):
+    """(user, password) of an ``AuthType Basic`` request, or the status to answer: None when
+    the resource is not Basic, 500 without AuthName, 401 without usable credentials."""
+    if not is_basic(req):
+        return None
+    if not req.dir_config["AuthName"]:
+        req.log_error("need AuthName: %s" % req.uri)
+        return C.HTTP_INTERNAL_SERVER_ERROR
+    req.ap_auth_type = "Basic"
+    try:
+        return decoded_credentials(req)
+    except NoCredentials:
+        return C.HTTP_UNAUTHORIZED
+    except BadCredentials as exc:
+        req.log_error("%s: %s" % (exc, req.uri), C.APLOG_INFO)
+        return C.HTTP_UNAUTHORIZED
+
+
+@hookimpl(specname="check_user_id", tryfirst=True)
+def ask_for_credentials(req):
+    """mod_auth_basic's first step, before any PythonAuthenHandler: a Basic resource asked
+    for without usable Basic credentials is answered 401 at once (as Apache does whatever
+    AuthBasicAuthoritative says; the handler could only have refused too)."""
+    found = _basic_credentials(req)
+    return found if isinstance(found, int) else None
+
+
+@hookimpl(trylast=True)
+def check_user_id(req):
+    """mod_auth_basic's provider step: only when no PythonAuthenHandler (or other plugin)
+    answered, the credentials are checked against AuthUserFile."""
+    found = _basic_credentials(req)
+    if found is None or isinstance(found, int):
+        return found
+    name, password = found
+    result = _check_password_file(req, name, password)
+    if result == OK:
+        req.user = name
+    return result
+
+
+def _check_password_file(req, name, password):
+    """mod_authn_file: OK, 401, or with ``AuthBasicAuthoritative Off`` DECLINED for an
+    unknown user or a missing/unreadable file (a wrong password stays 401). The file is
+    compared with the bytes the client sent."""
+    codec = charset(req)
+    authoritative = req.dir_config["AuthBasicAuthoritative"]
+    path = req.dir_config["AuthUserFile"]
+    if not path:
+        req.log_error("No Authn provider configured (AuthUserFile) for %s" % req.uri)
+        return DECLINED if not authoritative else C.HTTP_INTERNAL_SERVER_ERROR
+    try:
+        stored = stored_hash(path, name.encode(codec))
+    except FileError as exc:
+        req.log_error("AuthUserFile: %s" % exc)
+        return DECLINED if not authoritative else C.HTTP_INTERNAL_SERVER_ERROR
+    if stored is None:
+        if not authoritative:
+            return DECLINED
+        req.log_error("user %r not found: %s" % (name, req.uri))
+        return C.HTTP_UNAUTHORIZED
+    try:
+        matches = password_matches(password.encode(codec), stored)
+    except ValueError as exc:
+        req.log_error("AuthUserFile %s, user %r: %s" % (path, name, exc))
+        matches = False
+    if not matches:
+        req.log_error('user %r: authentication failure for "%s": Password Mismatch' % (name, req.uri))
+        return C.HTTP_UNAUTHORIZED
+    return OK
+
+
+@hookimpl(trylast=True)
+def auth_checker(req):
+    """mod_authz_core with a user: 401 on refusal so the browser asks again (403 when the
+    resource has no AuthType to ask with)."""
+    try:
+        outcome = _outcome(req)
+    except FileError as exc:
+        req.log_error("AuthGroupFile: %s" % exc)
+        return C.HTTP_INTERNAL_SERVER_ERROR
+    if outcome == authz.GRANTED:
+        return OK
+    if not req.dir_config["AuthType"]:
+        req.log_error("client denied by server configuration: %s" % (req.filename or req.uri))
+        return C.HTTP_FORBIDDEN
+    req.log_error('user %r: authorization failure for "%s"' % (req.user, req.uri))
+    return C.HTTP_UNAUTHORIZED
+
+
+@hookimpl(tryfirst=True)
+def error_page(req, status, failure):
+    if status == C.HTTP_UNAUTHORIZED:
+        add_challenge(req)
+    return None
+
+
+# -- mod_python's request API --------------------------------------------------------------
+
+def get_basic_auth_pw(req):
+    """The Basic password (str), setting ``req.user`` and ``req.ap_auth_type``; None when the
+    resource is not ``AuthType Basic`` with an AuthName, or the header is missing or unusable
+    (then the challenge is queued for a 401)."""
+    if not is_basic(req):
+        return None
+    if not req.dir_config["AuthName"]:
+        req.log_error("need AuthName: %s" % req.uri)
+        return None
+    try:
+        user, password = decoded_credentials(req)
+    except (NoCredentials, BadCredentials):
+        add_challenge(req)
+        return None
+    req.user, req.ap_auth_type = user, "Basic"
+    req._basic_auth_peeked = user
+    return password
+
+
+def _forget_peeked_user(req):
+    """A user read by get_basic_auth_pw before authentication is not authenticated (Apache
+    clears it before check_user_id)."""
+    peeked = req.__dict__.pop("_basic_auth_peeked", None)
+    if peeked is not None and req.user == peeked:
+        req.user = req.ap_auth_type = None
+
+
+def auth_name(req):
+    return req.dir_config["AuthName"]
+
+
+def auth_type(req):
+    return req.dir_config["AuthType"]
+
+
+def requires(req):
+    """The arguments of every Require line that applies (``('valid-user',)``)."""
+    rules = policy(req.dir_config)
+    return rules.texts() if rules is not None else ()
+
+
+@hookimpl
+def request_methods():
+    return {"get_basic_auth_pw": get_basic_auth_pw, "auth_name": auth_name,
+            "auth_type": auth_type, "requires": requires}
