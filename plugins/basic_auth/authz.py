@@ -96,8 +96,6 @@ class AuthzConfig:
     rules: tuple = ()
     merging: str | None = None
 
-    negated = False
-
     def evaluate(self, req):
         return any_of(self.rules, req)
 

@@ -109,6 +109,7 @@ def _path(ctx, args, previous):
 
 
 def _providers(ctx, args, previous):
+    """Accepted as Apache configs write it; 'file' (AuthUserFile) is the only provider."""
     unknown = [a for a in args if a.lower() != "file"]
     if unknown:
         raise ctx.error("Unknown Authn provider: %s (only 'file' is available)" % unknown[0])
