@@ -128,11 +128,18 @@ M_INVALID = 26
 
 
 def method_number(method):
+    if method == "HEAD":
+        return M_GET          # Apache counts HEAD as a GET
     try:
         return METHODS.index(method)
     except ValueError:
         return M_INVALID
 
+
+# req.used_path_info: whether a handler takes path_info (Apache's AcceptPathInfo).
+AP_REQ_ACCEPT_PATH_INFO = 0
+AP_REQ_REJECT_PATH_INFO = 1
+AP_REQ_DEFAULT_PATH_INFO = 2
 
 # Name of Apache's default content handler: the static plugin serves it.
 DEFAULT_HANDLER = "default-handler"

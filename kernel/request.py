@@ -163,11 +163,10 @@ class Request:
                 block = f.read(65536 if remaining is None else min(65536, remaining))
                 if not block:
                     break
-                self.write(block, 0)
+                self.write(block)     # flushed per block: a big file never sits in memory
                 sent += len(block)
                 if remaining is not None:
                     remaining -= len(block)
-        self.flush()
         return sent
 
     # -- input ---------------------------------------------------------------------------

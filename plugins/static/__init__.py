@@ -14,8 +14,6 @@ from kernel import constants as C
 from .sending import send_file
 
 ALLOWED = ("GET", "HEAD", "OPTIONS")
-# req.used_path_info values (Apache's AP_REQ_*_PATH_INFO).
-ACCEPT_PATH_INFO, DEFAULT_PATH_INFO = 0, 2
 
 
 @hookimpl(trylast=True)
@@ -53,6 +51,6 @@ def handler(req):
 
 def accepts_path_info(req):
     """A handler's choice in ``req.used_path_info`` wins, else ``AcceptPathInfo``."""
-    if req.used_path_info != DEFAULT_PATH_INFO:
-        return req.used_path_info == ACCEPT_PATH_INFO
+    if req.used_path_info != C.AP_REQ_DEFAULT_PATH_INFO:
+        return req.used_path_info == C.AP_REQ_ACCEPT_PATH_INFO
     return req.dir_config["AcceptPathInfo"] == "on"
