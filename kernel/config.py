@@ -152,6 +152,11 @@ class Builder:
             return node.args
         return [re.sub(r"\$\{(\w+)\}", repl, a) for a in node.args]
 
+    def _subst_tree(self, nodes):
+        """A block's inner nodes with ${VAR} replaced, for plugins that read them."""
+        return [Node(n.name, self._subst(n), n.raw, n.file, n.line,
+                     None if n.children is None else self._subst_tree(n.children)) for n in nodes]
+
     def _walk(self, nodes, server, section, context, allowed=None):
         for node in nodes:
             args = self._subst(node)
@@ -313,15 +318,16 @@ class Builder:
                              directory=section.directory if section is not None else None,
                              is_location=section is not None and section.kind == "location",
                              server_root=self.config.server_root,
-                             children=node.children or [], site=self.config)
+                             children=self._subst_tree(node.children or []), site=self.config)
+        key = directive.store_as
         try:
-            value = directive.convert(ctx, args, target.get(directive.name))
+            value = directive.convert(ctx, args, target.get(key))
         except ConfigError as exc:
             if exc.file is None:
                 exc.file, exc.line = node.file, node.line
             self.config.errors.append(exc)
             return
-        target[directive.name] = value
+        target[key] = value
 
 
 def _kind_name(context):

@@ -82,6 +82,8 @@ class Directive:
     directives) or the argument list, ``On``/``Off`` to bool for ``flag=True``.
     ``merge(outer, inner)`` folds section values per request; default: inner wins.
     ``default`` is what ``req.dir_config`` answers where no section set the directive.
+    ``key``: directives sharing one key build one value together (``Require`` lines and
+    ``<RequireAll>`` blocks of a section); ``previous`` is then the shared value.
     """
 
     name: str
@@ -94,6 +96,11 @@ class Directive:
     default: Any = None
     flag: bool = False
     block: bool = False
+    key: str | None = None        # store under another directive's name (one value, several spellings)
+
+    @property
+    def store_as(self):
+        return self.key or self.name
 
     def convert(self, ctx, args, previous):
         if self.parse is not None:

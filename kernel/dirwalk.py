@@ -19,8 +19,8 @@ class Merger:
 
     def __init__(self, site):
         self.site = site
-        self.merges = {name: d.merge for name, d in site.directives.items()}
-        self.defaults = {name: d.default for name, d in site.directives.items()}
+        self.merges = {d.store_as: d.merge for d in site.directives.values()}
+        self.defaults = {d.store_as: d.default for d in site.directives.values() if d.key is None}
         self.cache = OrderedDict()
         self.htaccess = {}         # path -> (mtime_ns, size, Section or None)
 

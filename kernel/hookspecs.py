@@ -9,7 +9,9 @@ Each phase hook takes the request object ``req`` and returns ``None`` (DECLINED)
 ``DECLINED`` (-1), ``DONE`` (-2) or an HTTP status (100..599); constants live in
 ``kernel.constants``. Raising ``kernel.SERVER_RETURN(code)`` is the same as returning ``code``.
 The kernel calls the implementations one by one in pluggy's order (``tryfirst``/``trylast``
-honoured, later-registered first) and applies Apache's rule for the phase:
+honoured, later-registered first) and applies Apache's rule for the phase. A plugin that needs
+to act both early and late in one phase registers two functions with
+``@hookimpl(specname="check_user_id", tryfirst=True)`` and ``(..., trylast=True)``.
 
 * **run-all** phases (post_read_request, header_parser, access_checker, fixups,
   log_transaction): ``None``, ``OK`` and ``DECLINED`` let the next plugin run; ``DONE`` or an

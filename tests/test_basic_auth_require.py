@@ -9,7 +9,7 @@ import plugins.basic_auth as ba
 from kernel.directives import DirConfig
 from plugins.basic_auth import authz
 from plugins.basic_auth.authz import DENIED, GRANTED, NEEDS_USER, NEUTRAL, AuthzConfig, merge_authz
-from plugins.basic_auth.directives import SHARED_KEY, policy
+from plugins.basic_auth.directives import policy
 
 from basic_auth_helpers import AuthRequest, config_errors, site_from
 
@@ -299,13 +299,6 @@ def test_merge_rules():
     assert merge_authz(AuthzConfig(), AuthzConfig(ham.rules, merging="all")).texts() == ("user ham",)
 
 
-@pytest.mark.skipif(SHARED_KEY, reason="the kernel stores all authz directives under one key")
-def test_auth_merging_and_or_is_refused_without_kernel_support(tmp_path):
-    assert config_errors(tmp_path, section("AuthMerging Off\nRequire valid-user")) == []
-    (error,) = config_errors(tmp_path, section("AuthMerging And\nRequire valid-user"))
-    assert "needs a kernel whose Directive has `key`" in error
-
-
 def test_block_in_inner_section_replaces_outer_require(tmp_path):
     site = site_from(tmp_path, section("Require all granted") + """
 <Directory /srv/site/admin>
@@ -318,6 +311,24 @@ def test_block_in_inner_section_replaces_outer_require(tmp_path):
     guest = AuthRequest(site, "/srv/site/admin/x", user="guest")
     assert ba.auth_checker(guest) == 401
     assert ba.auth_checker(AuthRequest(site, "/srv/site/admin/x", user="spam")) == ba.OK
+
+
+def test_auth_merging_and_or_combine_with_the_outer_section(tmp_path):
+    outer = section("Require user spam ham")
+    both = site_from(tmp_path, outer + "<Directory /srv/site/a>\nAuthMerging And\nRequire user ham eggs\n</Directory>\n")
+    assert ba.auth_checker(AuthRequest(both, "/srv/site/a/x", user="ham")) == ba.OK
+    assert ba.auth_checker(AuthRequest(both, "/srv/site/a/x", user="spam")) == 401
+    assert ba.auth_checker(AuthRequest(both, "/srv/site/a/x", user="eggs")) == 401
+    either = site_from(tmp_path, outer + "<Directory /srv/site/a>\nAuthMerging Or\nRequire user eggs\n</Directory>\n")
+    assert ba.auth_checker(AuthRequest(either, "/srv/site/a/x", user="spam")) == ba.OK
+    assert ba.auth_checker(AuthRequest(either, "/srv/site/a/x", user="eggs")) == ba.OK
+    assert ba.auth_checker(AuthRequest(either, "/srv/site/a/x", user="other")) == 401
+
+
+def test_defined_variables_reach_require_blocks(tmp_path):
+    site = site_from(tmp_path, "Define ADMIN spam\n" + section("<RequireAll>\nRequire user ${ADMIN}\n</RequireAll>"))
+    assert ba.auth_checker(AuthRequest(site, DOC, user="spam")) == ba.OK
+    assert ba.auth_checker(AuthRequest(site, DOC, user="ham")) == 401
 
 
 # -- the request API -----------------------------------------------------------------------

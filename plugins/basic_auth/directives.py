@@ -15,17 +15,13 @@ WHERE = D.ACCESS_CONF | D.HTACCESS
 BLOCK_KINDS = {"requireall": "all", "requireany": "any", "requirenone": "none"}
 BLOCK_NAMES = {"all": "<RequireAll>", "any": "<RequireAny>", "none": "<RequireNone>"}
 
-# Apache folds the Require lines, the <Require*> blocks and AuthMerging of one section into
-# one value. A kernel whose Directive has `key` stores them all under "Require" and merges
-# them exactly; without it each has its own key and policy() ANDs them (never looser).
-SHARED_KEY = "key" in {f.name for f in dataclasses.fields(D.Directive)}
-RULE_KEYS = ("Require",) if SHARED_KEY else ("Require", "RequireAll", "RequireAny", "RequireNone")
 
 
 def _authz(name, **kw):
-    if SHARED_KEY:
-        kw["key"] = "Require"
-    return D.Directive(name, context=WHERE, override="AuthConfig", merge=merge_authz, **kw)
+    """Apache folds a section's Require lines, <Require*> blocks and AuthMerging into one
+    value: they share the key "Require"."""
+    return D.Directive(name, context=WHERE, override="AuthConfig", merge=merge_authz,
+                       key="Require", **kw)
 
 
 def _add_rule(previous, rule, where):
@@ -86,9 +82,6 @@ def _merging(ctx, args, previous):
     word = args[0].lower()
     if word not in ("off", "and", "or"):
         raise ctx.error("AuthMerging takes Off, And or Or, not %r" % args[0])
-    if word != "off" and not SHARED_KEY:
-        raise ctx.error("AuthMerging %s needs a kernel whose Directive has `key` (to pair it with "
-                        "this section's Require lines); not available in this kernel" % args[0])
     merging = {"off": None, "and": "all", "or": "any"}[word]
     return dataclasses.replace(previous or AuthzConfig(), merging=merging)
 
@@ -146,7 +139,5 @@ DIRECTIVES = [
 def policy(dir_config):
     """The request's merged authorization (something with ``evaluate(req)``), or None when
     no Require applies (Apache then grants)."""
-    configs = [c for c in (dir_config[name] for name in RULE_KEYS) if c is not None and c.rules]
-    if len(configs) <= 1:
-        return configs[0] if configs else None
-    return Block("all", configs)
+    config = dir_config["Require"]
+    return config if config is not None and config.rules else None
