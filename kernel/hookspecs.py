@@ -78,7 +78,8 @@ def configure(site):
 
 @hookspec
 def server_start(site):
-    """The site is about to accept connections (after gevent patched the stdlib).
+    """The site is about to accept connections (after gevent patched the stdlib); no
+    request arrives before every implementation returned.
 
     Run start-up code here (``PythonImport``). Exceptions are logged; the server still starts.
     """

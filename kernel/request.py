@@ -7,7 +7,6 @@ own subclass of :class:`Request` built once at start-up (``kernel.site``).
 from urllib.parse import quote
 
 from . import constants as C
-from .errors import SERVER_RETURN
 from .tables import Table
 
 

@@ -44,18 +44,18 @@ class Server:
             self.connections.pop(conn.id, None)
 
     def start(self):
+        for warning in self.site.warnings:
+            self.site.log.warning(warning)
+        try:    # start-up code (PythonImport) finishes before the first request arrives
+            self.site.hook.server_start(site=self.site)
+        except Exception:
+            self.site.log.error("server_start hook raised:\n" + traceback.format_exc().rstrip())
         for listener in self.listeners:
             listener.start()
         for listener in self.listeners:
             host, port = listener.address[:2]
             self.announce.write("listening on http://%s:%d/\n" % (host, port))
         self.announce.flush()
-        for warning in self.site.warnings:
-            self.site.log.warning(warning)
-        try:
-            self.site.hook.server_start(site=self.site)
-        except Exception:
-            self.site.log.error("server_start hook raised:\n" + traceback.format_exc().rstrip())
 
     def stop(self):
         """Stop accepting, close idle connections, let busy ones finish (bounded)."""

@@ -21,6 +21,13 @@ from .logs import ErrorLog
 from .request import Request
 
 _server_ids = itertools.count(1)
+_current = None
+
+
+def current():
+    """The Site this process serves (or last built): for module-level APIs such as
+    ``apache.main_server`` that have no request at hand."""
+    return _current
 
 
 class ServerRec:
@@ -107,6 +114,8 @@ class Site:
             server.__class__ = server_class
         for errors in self.hook.configure(site=self):
             self.errors.extend(errors or ())
+        global _current
+        _current = self
 
     # -- plugins -------------------------------------------------------------------------
     def _load_plugins(self, wanted, extra):

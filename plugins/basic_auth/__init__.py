@@ -14,10 +14,10 @@ Phases, as Apache runs them:
 
 from kernel import DECLINED, OK, hookimpl
 from kernel import constants as C
+from kernel.basicauth import BadCredentials, NoCredentials
 
 from . import authz
-from .credentials import (BadCredentials, NoCredentials, add_challenge, charset,
-                          decoded_credentials, is_basic)
+from .credentials import add_challenge, charset, decoded_credentials, is_basic
 from .directives import DIRECTIVES, policy
 from .userfiles import FileError, password_matches, stored_hash
 

@@ -1,18 +1,6 @@
-"""The Basic scheme on the wire (RFC 7617): the Authorization header in, the challenge out."""
+"""Basic credentials as this plugin's directives read them (charset, realm, challenge)."""
 
-import base64
-import binascii
-
-# Far above any real "user:password" in base64; a longer header is refused unread.
-MAX_TOKEN = 8192
-
-
-class NoCredentials(Exception):
-    """The request carries no Authorization header."""
-
-
-class BadCredentials(Exception):
-    """The Authorization header is unusable; the message says why (for the error log)."""
+from kernel.basicauth import BadCredentials, challenge as basic_challenge, parse_basic
 
 
 def is_basic(req):
@@ -25,34 +13,9 @@ def charset(req):
     return req.dir_config["AuthBasicCharset"]
 
 
-def basic_credentials(headers):
-    """(user, password) as bytes from ``headers`` (a Table)."""
-    values = headers.getlist("Authorization")
-    if not values:
-        raise NoCredentials()
-    if len(values) > 1:
-        raise BadCredentials("several Authorization headers")
-    parts = values[0].split(None, 1)
-    if not parts or parts[0].lower() != "basic":
-        raise BadCredentials("client used wrong authentication scheme")
-    token = parts[1].strip() if len(parts) > 1 else ""
-    if not token:
-        raise BadCredentials("empty Basic credentials")
-    if len(token) > MAX_TOKEN:
-        raise BadCredentials("Basic credentials longer than %d characters" % MAX_TOKEN)
-    try:
-        decoded = base64.b64decode(token, validate=True)
-    except (binascii.Error, ValueError):
-        raise BadCredentials("Basic credentials are not base64") from None
-    user, colon, password = decoded.partition(b":")
-    if not colon:
-        raise BadCredentials("Basic credentials without ':' between user and password")
-    return user, password
-
-
 def decoded_credentials(req):
     """(user, password) as str in the configured charset; raises NoCredentials/BadCredentials."""
-    user, password = basic_credentials(req.headers_in)
+    user, password = parse_basic(req.headers_in)
     codec = charset(req)
     try:
         return user.decode(codec), password.decode(codec)
@@ -69,15 +32,8 @@ def user_bytes(req):
         return req.user.encode("utf-8")
 
 
-def _quoted(text):
-    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
-
-
 def challenge(req):
-    value = "Basic realm=" + _quoted(req.dir_config["AuthName"])
-    if charset(req) == "utf-8":
-        value += ', charset="UTF-8"'
-    return value
+    return basic_challenge(req.dir_config["AuthName"], utf8=charset(req) == "utf-8")
 
 
 def add_challenge(req):

@@ -16,11 +16,10 @@ or with the :func:`auth` / :func:`access` decorators below (re-exported by
 everything in it.
 """
 
-import base64
-import binascii
 import hmac
 
 from kernel import SERVER_RETURN
+from kernel.basicauth import BadCredentials, NoCredentials, OtherScheme, challenge, parse_basic
 from kernel import constants as C
 
 
@@ -48,24 +47,20 @@ def basic_credentials(req):
     Unlike 3.5 another scheme (Bearer, Digest) counts as no credentials (then 401 with the
     Basic challenge) instead of a 400; a malformed Basic value is still 400.
     """
-    header = req.headers_in.getfirst("Authorization")
-    if not header:
-        return None, None
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None, None
     try:
-        raw = base64.b64decode(token.strip(), validate=True)
-    except (binascii.Error, ValueError):
+        user, password = parse_basic(req.headers_in)
+    except (NoCredentials, OtherScheme):
+        return None, None
+    except BadCredentials:
         raise SERVER_RETURN(C.HTTP_BAD_REQUEST) from None
+    return _text(user), _text(password)
+
+
+def _text(raw):
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    user, colon, password = text.partition(":")
-    if not colon:
-        raise SERVER_RETURN(C.HTTP_BAD_REQUEST)
-    return user, password
+        return raw.decode("latin-1")
 
 
 def _same(a, b):
@@ -92,8 +87,7 @@ class Guard:
             self.credentials = basic_credentials(self.req)
         user, password = self.credentials
         if rule is not None and (user is None or not self._authenticated(rule, user, password)):
-            escaped = " ".join(self.realm.splitlines()).replace("\\", "\\\\").replace('"', '\\"')
-            self.req.err_headers_out["WWW-Authenticate"] = 'Basic realm="%s"' % escaped
+            self.req.err_headers_out["WWW-Authenticate"] = challenge(self.realm)
             raise SERVER_RETURN(C.HTTP_UNAUTHORIZED)
         if allowed is not None and not self._permitted(allowed, user):
             raise SERVER_RETURN(C.HTTP_FORBIDDEN)
