@@ -5,6 +5,7 @@ import time
 from email.utils import formatdate
 from urllib.parse import unquote_to_bytes
 
+import gevent
 import httptools
 
 from . import constants as C
@@ -15,6 +16,7 @@ from .tables import Table
 
 SERVER_HEADER = b"greenphase"
 RECV_SIZE = 65536
+QUEUE_LIMIT = 1 << 18      # queued output beyond this is sent at once (big streamed files)
 DRAIN_LIMIT = 1 << 20      # unread body we still read past to keep a connection alive
 
 
@@ -232,7 +234,7 @@ class Connection:
         self.keepalive = 0
         self.busy = False
         self.close_after = False
-        self.queue = []
+        self.messages = []
         self.msg = None
         self.error = None
         server = site.main_server
@@ -241,6 +243,10 @@ class Connection:
         self.limit_fields = server.limit_req_fields
         self.head_budget = self.limit_line + self.limit_fields * (self.limit_field + 4) + 4096
         self.parser = httptools.HttpRequestParser(self)
+        self.pending = bytearray()
+        self.flush_scheduled = False
+        self.raw = sock._sock           # the non-blocking socket under gevent's
+        self.loop = gevent.get_hub().loop
 
     def log_error(self, message, level=C.APLOG_ERR):
         self.site.log.error(message, level=level)
@@ -270,7 +276,7 @@ class Connection:
         msg.method = self.parser.get_method().decode("ascii", "replace")
         msg.version = self.parser.get_http_version()
         msg.keep_alive = self.parser.should_keep_alive()
-        self.queue.append(msg)
+        self.messages.append(msg)
 
     def on_body(self, body):
         self.msg.body.append(body)
@@ -308,7 +314,7 @@ class Connection:
         """The next request's head, or None when the client is done (or went quiet)."""
         first = self.keepalives == 0
         timeout = self.site.main_server.timeout if first else self.site.main_server.keep_alive_timeout
-        while not self.queue:
+        while not self.messages:
             if self.site.stopping and not (self.msg and not self.msg.complete and self.msg.url):
                 return None
             if not self.fill(timeout):
@@ -316,7 +322,7 @@ class Connection:
                     raise BadRequest(408, "timed out reading the request")
                 return None
             timeout = self.site.main_server.timeout
-        return self.queue.pop(0)
+        return self.messages.pop(0)
 
     # -- serving -------------------------------------------------------------------------
     def serve(self):
@@ -415,7 +421,17 @@ class Connection:
         return not (limit and self.keepalives >= limit)
 
     # -- writing -------------------------------------------------------------------------
+    # A flushed write is queued and goes out when the handler next waits (a hub callback
+    # sends it without blocking) or ends (one send with the rest of the response): mod_python's
+    # "flush sends now" as seen by the client, at one send() per response for most handlers.
+
     def send_raw(self, data):
+        """Send ``data`` after anything queued, from the request's greenlet (may block)."""
+        if self.aborted:
+            raise ClientGone("Write failed, client closed connection.")
+        if self.pending:
+            data = bytes(self.pending) + data
+            self.pending.clear()
         # A plain send() loop: gevent's sendall() asks getsockopt(SO_SNDBUF) on every call.
         send = self.sock.send
         try:
@@ -427,6 +443,30 @@ class Connection:
         except OSError as exc:
             self.aborted = 1
             raise ClientGone("Write failed, client closed connection.") from exc
+
+    def queue(self, data):
+        """Send ``data`` soon: when the greenlet yields, or with the next send_raw."""
+        self.pending += data
+        if len(self.pending) > QUEUE_LIMIT:
+            self.send_raw(b"")
+        elif not self.flush_scheduled:
+            self.flush_scheduled = True
+            self.loop.run_callback(self._flush_queued)
+
+    def _flush_queued(self):
+        """In the hub: hand the socket what it takes now, never block."""
+        self.flush_scheduled = False
+        if not self.pending or self.aborted:
+            return
+        try:
+            sent = self.raw.send(self.pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            self.aborted = 1
+            self.pending.clear()
+            return
+        del self.pending[:sent]
 
     def _head_bytes(self, req, length):
         """Status line and headers; decides framing. ``length`` is the whole body's, if known."""
@@ -486,7 +526,7 @@ class Connection:
             if resp.chunked:
                 data = b"%x\r\n%s\r\n" % (len(data), data)
         if head or data:
-            self.send_raw(head + data)
+            self.queue(head + data)
 
     def finish_response(self, req):
         """End the response: one send with Content-Length when nothing went out yet."""
@@ -505,5 +545,4 @@ class Connection:
             self.send_raw(head + body)
             return
         self.flush_response(req)
-        if resp.chunked:
-            self.send_raw(b"0\r\n\r\n")
+        self.send_raw(b"0\r\n\r\n" if resp.chunked else b"")
