@@ -21,7 +21,8 @@ class Merger:
         self.site = site
         self.merges = {d.store_as: d.merge for d in site.directives.values()}
         self.defaults = {d.store_as: d.default for d in site.directives.values() if d.key is None}
-        self.cache = OrderedDict()
+        self.cache = OrderedDict()     # applying sections -> merged DirConfig
+        self.walks = {}                # (server, filename, uri, is_dir) -> DirConfig
         self.htaccess = {}         # path -> (mtime_ns, size, Section or None)
 
     def fold(self, base, sections, key):
@@ -51,8 +52,22 @@ class Merger:
     def directory_config(self, server, filename, uri, is_dir=False):
         """The full merge for a mapped request; ``filename`` may be None (Location-only).
 
-        A directory's own sections apply to it, with or without the trailing slash."""
+        A directory's own sections apply to it, with or without the trailing slash. Without
+        .htaccess the answer depends on the arguments alone and is remembered."""
+        key = (server.id, filename, uri, is_dir)
+        known = self.walks.get(key)
+        if known is not None:
+            return known
+        result, volatile = self._walk(server, filename, uri, is_dir)
+        if not volatile:
+            if len(self.walks) >= CACHE_SIZE:
+                self.walks.clear()
+            self.walks[key] = result
+        return result
+
+    def _walk(self, server, filename, uri, is_dir):
         applied = []
+        volatile = False
         files_sections = list(server.files)
         if filename:
             if is_dir or filename.endswith("/"):
@@ -61,6 +76,7 @@ class Merger:
                 dirpath, name = os.path.dirname(filename) + "/", os.path.basename(filename)
             plain = [s for s in server.directories if match_directory(s, dirpath)]
             if self._htaccess_possible(server, plain):
+                volatile = True
                 applied, files_sections = self._with_htaccess(server, dirpath, plain)
             else:
                 for section in plain:
@@ -73,10 +89,10 @@ class Merger:
             applied.extend(s for s in files_sections if match_files(s, name))
         applied.extend(s for s in server.locations if match_location(s, uri))
         if not applied:
-            return server.config
+            return server.config, volatile
         # A re-read .htaccess is a new Section with a new id, so the key stays exact.
         key = (server.id,) + tuple(s.id for s in applied)
-        return self.fold(server.base_values, applied, key)
+        return self.fold(server.base_values, applied, key), volatile
 
     @staticmethod
     def _htaccess_possible(server, plain):
