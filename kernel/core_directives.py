@@ -51,7 +51,9 @@ def _accumulate(ctx, args, previous):
 
 
 def _alias(ctx, args, previous):
-    return (previous or []) + [(args[0], ctx.resolve_path(args[1]))]
+    # Keep the target's trailing slash: "Alias /x/ dir/" maps /x/a to dir/a, as in Apache.
+    target = ctx.resolve_path(args[1]) + ("/" if args[1].endswith("/") else "")
+    return (previous or []) + [(args[0], target)]
 
 
 def _alias_match(ctx, args, previous):

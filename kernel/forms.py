@@ -11,6 +11,7 @@ import inspect
 import io
 import re
 import tempfile
+import weakref
 from functools import cached_property
 from urllib.parse import unquote_to_bytes
 
@@ -326,11 +327,28 @@ class Parameters:
         self.var_keyword = var_keyword
 
 
+_function_parameters = weakref.WeakKeyDictionary()   # function -> Parameters
+_method_parameters = weakref.WeakKeyDictionary()     # function under a bound method -> ...
+
+
 def accepted_parameters(obj):
     """The parameters of a function, a bound method (minus self), a callable instance
     (its ``__call__``), a partial... Keyword-only parameters count too (mod_python 3.5
     ignored them, so a required one always failed); positional-only ones can never be
-    given by name, so a required one is reported missing."""
+    given by name, so a required one is reported missing. Remembered per function."""
+    if inspect.isfunction(obj):
+        cache, key = _function_parameters, obj
+    elif inspect.ismethod(obj) and inspect.isfunction(obj.__func__):
+        cache, key = _method_parameters, obj.__func__
+    else:
+        return _parameters(obj)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _parameters(obj)
+    return found
+
+
+def _parameters(obj):
     try:
         params = inspect.signature(obj).parameters.values()
     except (TypeError, ValueError):     # builtins without a signature: pass nothing

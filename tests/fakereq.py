@@ -17,6 +17,7 @@ class FakeRequest:
         self.args = args
         self.uri = uri
         self.filename = filename
+        self.finfo = None           # not stat'ed: the publisher asks the file system itself
         self.path_info = path_info
         self.extension = None
         self.header_only = method == "HEAD"

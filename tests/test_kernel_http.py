@@ -266,6 +266,12 @@ def test_location_merges_after_directory(probe, tmp_path):
     assert info(get(server.port, "/sub/x"))["directory_index"] == ["from-location.html"]
 
 
+@pytest.mark.parametrize("alias", ['/aliased "{docs}/sub"', '/aliased/ "{docs}/sub/"'])
+def test_alias_maps_a_url_to_another_folder(probe, tmp_path, alias):
+    server = probe("Alias " + alias.format(docs=tmp_path / "docs"))
+    assert info(get(server.port, "/aliased/a.txt"))["filename"] == str(tmp_path / "docs" / "sub" / "a.txt")
+
+
 def test_name_based_virtual_hosts(probe, tmp_path):
     server = probe("<VirtualHost *>\n ServerName one.example\n</VirtualHost>\n"
                    "<VirtualHost *>\n ServerName two.example\n ServerAlias *.two.example\n</VirtualHost>")

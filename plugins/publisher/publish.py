@@ -28,7 +28,8 @@ def handler(req):
     if req.method not in ALLOWED_METHODS:
         return C.HTTP_METHOD_NOT_ALLOWED
 
-    located = req.filename and locate_module(req.filename, req.path_info or "", handler_extensions(req))
+    located = req.filename and locate_module(req.filename, req.path_info or "",
+                                             handler_extensions(req), req.finfo)
     if not located:
         return C.HTTP_NOT_FOUND
     req.filename, object_path = located

@@ -2,6 +2,7 @@
 with its security rules (5.4). Pure functions apart from the file-system look-ups."""
 
 import os
+import stat
 import types
 
 from kernel import SERVER_RETURN
@@ -24,14 +25,16 @@ def traversable(obj):
     return publishable(obj) and type(obj).__module__ != "builtins"
 
 
-def locate_module(filename, path_info, extensions):
+def locate_module(filename, path_info, extensions, finfo=None):
     """(module file, object path) for a request, or None when there is no module file.
 
     ``extensions``: what may be stripped from the last file name segment to get the module
     name (``.py``, the ``AddHandler mod_python`` ones). A missing ``<name>.py`` falls back
-    to ``index.py`` with ``<name>`` prepended to the object path.
+    to ``index.py`` with ``<name>`` prepended to the object path. ``finfo``: the kernel's
+    stat of ``filename``, which saves asking again.
     """
-    if filename.endswith("/") or os.path.isdir(filename):
+    is_dir = stat.S_ISDIR(finfo.st_mode) if finfo is not None else os.path.isdir(filename)
+    if filename.endswith("/") or is_dir:
         directory, name = filename.rstrip("/") or "/", "index"
     else:
         directory, name = os.path.split(filename)
@@ -44,7 +47,8 @@ def locate_module(filename, path_info, extensions):
     if path.endswith("/"):
         path = path[:-1]
     module_file = os.path.join(directory, name + ".py")
-    if not os.path.isfile(module_file):
+    known = finfo is not None and module_file == filename and stat.S_ISREG(finfo.st_mode)
+    if not known and not os.path.isfile(module_file):
         path = name + "/" + path if path else name
         module_file = os.path.join(directory, "index.py")
         if not os.path.isfile(module_file):
