@@ -446,6 +446,8 @@ class Connection:
 
     def queue(self, data):
         """Send ``data`` soon: when the greenlet yields, or with the next send_raw."""
+        if self.aborted:
+            raise ClientGone("Write failed, client closed connection.")
         self.pending += data
         if len(self.pending) > QUEUE_LIMIT:
             self.send_raw(b"")

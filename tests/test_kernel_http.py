@@ -322,6 +322,20 @@ def test_access_and_error_logs_are_written(probe, tmp_path):
     assert "ValueError: probe raised" in (tmp_path / "error_log").read_text()
 
 
+def test_a_client_that_leaves_makes_write_fail_and_the_server_goes_on(probe, tmp_path):
+    server = probe()
+    conn = Connection(server.port)
+    conn.send(build_request("GET", "/firehose", server.port))
+    assert conn._read_until(b"xxxx")              # the handler is streaming
+    conn.close()
+    log = tmp_path / "error_log"
+    deadline = time.monotonic() + 10
+    while "write failed" not in log.read_text() and time.monotonic() < deadline:
+        still_serving(server)                      # each round trip gives the server time
+    assert "probe: write failed: Write failed, client closed connection." in log.read_text()
+    still_serving(server)
+
+
 # -- shutdown and concurrency ---------------------------------------------------------------
 
 def test_sigterm_lets_an_in_flight_request_finish(probe):

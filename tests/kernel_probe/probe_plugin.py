@@ -40,6 +40,14 @@ def handler(req):
         time.sleep(float(req.args or 1))
         req.write("finished\n")
         return OK
+    if action == "firehose":
+        try:
+            while True:
+                req.write("x" * 1024)
+                time.sleep(0.005)
+        except IOError as exc:
+            req.log_error("probe: write failed: %s" % exc)
+            raise
     if action == "nap":
         time.sleep(float(req.args or 1))
         req.write("awake", 0)
