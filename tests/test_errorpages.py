@@ -197,7 +197,7 @@ def pysite(tmp_path, serve):
         handler_dir("auth_remote", "needs_auth", "ErrorDocument 401 http://example.com/login"),
         handler_dir("handler_doc", "not_found", "ErrorDocument 404 /errors/show.py"),
         handler_dir("failing_doc", "not_found", "ErrorDocument 404 /off/x.py"),
-        f'<Files "partial.py">\n    PythonHandler h::partial\n</Files>',
+        '<Files "partial.py">\n    PythonHandler h::partial\n</Files>',
         f'<Directory "{docs}/errors">\n    PythonHandler h::show_redirect\n</Directory>',
     ]))
     server.docs = docs

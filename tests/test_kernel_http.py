@@ -2,7 +2,6 @@
 failures in plugins, shutdown and concurrency. A probe plugin stands in for handlers."""
 
 import json
-import os
 import resource
 import selectors
 import signal
@@ -109,8 +108,8 @@ def test_max_keep_alive_requests_closes_the_connection(probe):
 
 def test_expect_100_continue(probe):
     server = probe()
-    head = (f"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
-            f"Connection: close\r\n\r\n").encode()
+    head = (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n"
+            b"Connection: close\r\n\r\n")
     with Connection(server.port) as conn:
         conn.send(head)
         interim = conn.read_response()
