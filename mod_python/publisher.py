@@ -7,4 +7,6 @@
 the same; 3.5's nested ``def __auth__`` inside a function is not read.
 """
 
-from plugins.publisher import access, auth, handler  # noqa: F401
+from plugins.publisher import access, auth, handler
+
+__all__ = ["access", "auth", "handler"]

@@ -1,4 +1,7 @@
 """mod_python.util: form parsing and redirects (implemented in kernel.forms)."""
 
-from kernel.forms import (  # noqa: F401
+from kernel.forms import (
     Field, FieldStorage, StringField, apply_fs_data, parse_qs, parse_qsl, redirect)
+
+__all__ = ["Field", "FieldStorage", "StringField", "apply_fs_data", "parse_qs", "parse_qsl",
+           "redirect"]
