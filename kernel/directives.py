@@ -123,20 +123,20 @@ def flag(name, default=False, **kw):
 class DirConfig(dict):
     """The merged directive values for one request: ``dir_config[name]``.
 
-    Missing names answer their declared default, so plugins never test for presence.
+    Every declared directive is present, with its default where no section set it, so the
+    hot path is a plain dict lookup; ``explicit`` names those the configuration did set.
     """
 
-    __slots__ = ("defaults",)
+    __slots__ = ("explicit",)
 
     def __init__(self, values, defaults):
-        super().__init__(values)
-        self.defaults = defaults
+        super().__init__(defaults)
+        self.update(values)
+        self.explicit = frozenset(values)
 
     def __missing__(self, key):
-        return self.defaults.get(key)
+        return None
 
     def get(self, key, default=None):
-        if key in self:
-            return dict.__getitem__(self, key)
-        value = self.defaults.get(key)
+        value = dict.get(self, key)
         return default if value is None else value

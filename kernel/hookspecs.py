@@ -72,7 +72,8 @@ def configure(site):
     """Check and prepare a parsed site (``kernel.site.Site``) before it serves.
 
     Return an iterable of :class:`kernel.errors.ConfigError` (all are reported together by
-    ``greenphase check``), or ``None``. Precompute here what would otherwise be done per request.
+    ``greenphase check``), or ``None``. Precompute here what would otherwise be done per request
+    and keep it in ``site.state["<plugin>.<what>"]`` (requests reach it as ``req.site``).
     """
 
 

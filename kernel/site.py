@@ -95,6 +95,7 @@ class Site:
         self.pm.register(core, "core")
         self._load_plugins(plugins, extra_plugins)
         self.hook = self.pm.hook
+        self.state = {}     # per-site data plugins compute in configure(), keyed "plugin.what"
         self.errors = []
         self.directives = self._collect_directives()
         modules = set(core.EMULATED_MODULES)

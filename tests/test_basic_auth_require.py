@@ -207,7 +207,7 @@ def test_negation_never_grants_alone():
 def test_neutral_outcome_is_refused(tmp_path):
     req = AuthRequest(site_from(tmp_path, section("Require all granted")), DOC)
     neutral = AuthzConfig((authz.Block("none", [authz.make_rule(["all", "denied"])]),))
-    req.dir_config = DirConfig(dict(req.dir_config, Require=neutral), req.dir_config.defaults)
+    req.dir_config = DirConfig(dict(req.dir_config, Require=neutral), {})
     assert ba.access_checker(req) == 403
 
 

@@ -55,6 +55,7 @@ class Hook:
 class Site:
     def __init__(self, named=None):
         self.hook = Hook(named or {})
+        self.state = {}         # no "handlers.in_use": every phase looks at its directives
 
 
 class Server:

@@ -169,3 +169,31 @@ def test_missing_plugin_handler_is_reported_by_check(tmp_path):
     assert out.returncode == 1
     assert f"{conf}:2: PythonHandler mod_python.publisher: no enabled plugin provides " \
            "'mod_python.publisher'" in out.stderr
+
+
+@pytest.mark.parametrize("where", ["htaccess", "config"])
+def test_handlers_from_htaccess_and_added_for_unconfigured_phases(serve, tmp_path, where):
+    """Phases no section configures are skipped quickly; .htaccess and add_handler still count."""
+    docs = tmp_path / "docs"
+    (docs / "open").mkdir(parents=True)
+    handlers = "SetHandler mod_python\nPythonHandler page\n"
+    if where == "htaccess":
+        (docs / "open" / ".htaccess").write_text(handlers)
+        inside = "AllowOverride FileInfo\n"
+    else:
+        inside = handlers
+    (docs / "open" / "page.py").write_text(textwrap.dedent('''
+        from mod_python import apache
+        SEEN = []
+        def handler(req):
+            req.add_handler("PythonLogHandler", "page::logger")
+            req.content_type = "text/plain"
+            req.write("logged before: %s" % SEEN)
+            return apache.OK
+        def logger(req):
+            SEEN.append(req.uri)
+            return apache.OK
+    '''))
+    server = serve(f'DocumentRoot "{docs}"\n<Directory "{docs}/open">\n{inside}</Directory>\n')
+    assert get(server.port, "/open/a").text == "logged before: []"
+    assert get(server.port, "/open/b").text == "logged before: ['/open/a']"

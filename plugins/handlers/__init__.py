@@ -15,8 +15,8 @@ from kernel.constants import HTTP_INTERNAL_SERVER_ERROR, OK
 
 from . import methods
 from .directives import DIRECTIVES
-from .phases import entries_for, init_then, run_phase
-from .startup import check_named_handlers, run_imports
+from .phases import IN_USE, configured, entries_for, init_then, run_phase
+from .startup import check_named_handlers, directives_in_use, run_imports
 
 CONTENT_HANDLERS = ("mod_python", "python-program")
 
@@ -33,6 +33,7 @@ def apache_modules():
 
 @hookimpl
 def configure(site):
+    site.state[IN_USE] = directives_in_use(site)
     return check_named_handlers(site)
 
 
@@ -56,7 +57,7 @@ def server_methods():
 @hookimpl
 def post_read_request(req):
     """Server-level PythonInitHandler, then PythonPostReadRequestHandler."""
-    init = entries_for(req, "PythonInitHandler")
+    init = configured(req, "PythonInitHandler")
     req._handlers_init_ran = init
     return init_then(req, init, "PythonPostReadRequestHandler")
 
@@ -72,7 +73,7 @@ def header_parser(req):
 
     (mod_python 3.5 never ran directory-level init handlers; this is the intended rule:
     once per request, at the earliest phase its configuration is visible.)"""
-    init = entries_for(req, "PythonInitHandler")
+    init = configured(req, "PythonInitHandler")
     if init == vars(req).get("_handlers_init_ran"):
         init = ()
     return init_then(req, init, "PythonHeaderParserHandler")

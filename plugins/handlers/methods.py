@@ -24,7 +24,7 @@ def config_table(config):
     """The mod_python settings made in the configuration; flags as "1"/"0"."""
     table = Table()
     for name in CONFIG_DIRECTIVES:
-        if name in config:
+        if name in config.explicit:
             value = config[name]
             table[name] = ("1" if value else "0") if isinstance(value, bool) else str(value)
     return table

@@ -4,6 +4,8 @@ from kernel.constants import DECLINED, OK
 
 from . import dispatch
 
+IN_USE = "handlers.in_use"      # site.state key: directives the configuration sets
+
 
 def extension(filename):
     """Everything from the first dot of the file name: 'a.tar.gz' -> '.tar.gz' (mod_python)."""
@@ -35,13 +37,27 @@ def pending(req, directive):
     return tuple(added.pop(directive, ())) if added else ()
 
 
+def configured(req, directive):
+    """``entries_for``, skipping the lookup for a directive no section of the site sets."""
+    used = req.site.state.get(IN_USE)
+    if used is not None and directive not in used:
+        return ()
+    return entries_for(req, directive)
+
+
 def run_phase(req, directive):
+    used = req.site.state.get(IN_USE)
+    if used is not None and directive not in used and not vars(req).get("_handlers_added"):
+        return None         # nothing configured anywhere and nothing added: skip the work
     return dispatch.run(req, directive, entries_for(req, directive) + pending(req, directive))
 
 
 def init_then(req, init, directive):
     """PythonInitHandler ``init`` (with added ones), then ``directive`` unless init stopped."""
-    result = dispatch.run(req, "PythonInitHandler", tuple(init) + pending(req, "PythonInitHandler"))
+    added = pending(req, "PythonInitHandler")
+    if not init and not added:
+        return run_phase(req, directive)
+    result = dispatch.run(req, "PythonInitHandler", tuple(init) + added)
     if result not in (None, OK, DECLINED):
         return result
     later = run_phase(req, directive)

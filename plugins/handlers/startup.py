@@ -19,6 +19,17 @@ def _values(config):
                 yield nested.values
 
 
+def directives_in_use(site):
+    """The handler directives some section sets, or None when any phase may have handlers
+    (PythonHandlerModule, or .htaccess files that could add some at run time)."""
+    used = set()
+    for values in _values(site.config):
+        if values.get("AllowOverride") or "PythonHandlerModule" in values:
+            return None
+        used.update(name for name in HANDLER_DIRECTIVES if name in values)
+    return frozenset(used)
+
+
 def check_named_handlers(site):
     """A ``mod_python.*`` handler no enabled plugin provides is a configuration error."""
     errors = []
