@@ -49,6 +49,11 @@ FUNCS = '''
         return form_again
     FORMS = []
 
+    class Loop:
+        def __call__(self):
+            return self
+    loop = Loop()
+
     def inner(x):
         raise TypeError("inner() missing 1 required positional argument: 'y'")
 
@@ -165,6 +170,11 @@ def test_results(site):
 
 def test_returned_callable_is_called_with_the_same_form(site):
     assert call(site, "/funcs.py/remember")[0].body == b"same form"
+
+
+def test_an_object_whose_call_returns_itself_fails_instead_of_spinning(site):
+    with pytest.raises(RecursionError, match="loop still returned a callable after 100 calls"):
+        call(site, "/funcs.py/loop")
 
 
 def test_decorated_function_needs_credentials(site):

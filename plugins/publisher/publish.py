@@ -12,6 +12,7 @@ from .render import render
 from .traversal import locate_module, resolve
 
 ALLOWED_METHODS = ("GET", "POST", "HEAD")
+MAX_CALLS = 100
 
 
 def handler_extensions(req):
@@ -38,8 +39,15 @@ def handler(req):
     obj = resolve(module, object_path, check=Guard(req),
                   log=lambda message: req.log_error(message, C.APLOG_NOTICE))
 
-    # A callable is called with the form; what it returns is published the same way.
+    # A callable is called with the form; what it returns is published the same way, a
+    # bounded number of times: an object whose call returns itself would else spin forever
+    # and, gevent being cooperative, stall every other request too.
+    calls = 0
     while callable(obj) and not isinstance(obj, type):
+        if calls == MAX_CALLS:
+            raise RecursionError("publisher: %s still returned a callable after %d calls"
+                                 % (object_path, MAX_CALLS))
+        calls += 1
         if not hasattr(req, "form"):
             req.form = FieldStorage(req, keep_blank_values=1)
         try:
