@@ -52,8 +52,34 @@ def mime_table(req):
     return table
 
 
+def _redirect(req):
+    """mod_alias: the first Redirect/RedirectMatch that matches the URI, as a status."""
+    for status, match, target in req.dir_config["Redirect"]:
+        if isinstance(match, str):
+            rest = _alias_rest(req.uri, match)
+            if rest is None:
+                continue
+            location = None if target is None else target + rest
+        else:
+            found = match.search(req.uri)
+            if not found:
+                continue
+            location = None if target is None else found.expand(target.replace("$", "\\"))
+        if location is not None:
+            if req.args and "?" not in location:
+                location += "?" + req.args
+            if location.startswith("/"):
+                location = req.construct_url(location)
+            req.err_headers_out["Location"] = location
+        return status
+    return None
+
+
 @hookimpl(trylast=True)
 def translate_name(req):
+    redirect = _redirect(req)
+    if redirect:
+        return redirect
     uri = req.uri
     server_config = req.server.config
     for url, path in server_config["Alias"]:
@@ -156,7 +182,11 @@ def _types_by_extension(req, config):
 
 @hookimpl(trylast=True)
 def fixups(req):
-    """mod_dir: a directory request gets its DirectoryIndex, or a slash appended."""
+    """mod_alias for Redirects in directory sections; then mod_dir: a directory request gets
+    its DirectoryIndex, or a slash appended."""
+    redirect = _redirect(req)
+    if redirect:
+        return redirect
     if req.handler is not None or req._content_type != DIRECTORY_TYPE:
         return None
     if not req.uri.endswith("/"):

@@ -64,6 +64,40 @@ def _alias_match(ctx, args, previous):
     return (previous or []) + [(regex, args[1])]
 
 
+REDIRECT_STATUS = {"permanent": 301, "temp": 302, "seeother": 303, "gone": 410}
+
+
+def _redirect(fixed_status=None, regex=False):
+    """Redirect / RedirectMatch / RedirectPermanent / RedirectTemp into (status, match, target)."""
+    def parse(ctx, args, previous):
+        args = list(args)
+        status = fixed_status
+        if status is None and (len(args) > 2 or args[0].lower() in REDIRECT_STATUS):
+            word = args.pop(0).lower()
+            status = REDIRECT_STATUS.get(word) or (int(word) if word.isdigit() else None)
+            if status is None or not 300 <= status < 400 and status != 410:
+                raise ctx.error("redirect status must be permanent, temp, seeother, gone or 3xx")
+        status = status or 302
+        if status == 410:
+            if len(args) != 1:
+                raise ctx.error("a 'gone' redirect takes only the URL-path")
+            target = None
+        elif len(args) != 2:
+            raise ctx.error("expected [status] %s URL" % ("regex" if regex else "URL-path"))
+        else:
+            target = args[1]
+        match = args[0]
+        if regex:
+            try:
+                match = re.compile(match)
+            except re.error as exc:
+                raise ctx.error("bad regular expression: %s" % exc) from None
+        elif not match.startswith("/"):
+            raise ctx.error("the URL-path must start with '/'")
+        return (previous or []) + [(status, match, target)]
+    return parse
+
+
 def _extension_map(ctx, args, previous):
     """AddHandler/AddType: ``name ext [ext...]`` into {'.ext': name}."""
     mapping = dict(previous or {})
@@ -187,6 +221,14 @@ CORE_DIRECTIVES = [
               merge=lambda o, i: i + o, default=[]),
     Directive("AliasMatch", (2, 2), RSRC_CONF, syntax="regex file-or-directory",
               parse=_alias_match, merge=lambda o, i: i + o, default=[]),
+    Directive("Redirect", (1, 3), OR_ALL, override="FileInfo", syntax="[status] URL-path URL",
+              parse=_redirect(), merge=lambda o, i: i + o, default=[]),
+    Directive("RedirectMatch", (2, 3), OR_ALL, override="FileInfo", syntax="[status] regex URL",
+              parse=_redirect(regex=True), key="Redirect", merge=lambda o, i: i + o),
+    Directive("RedirectPermanent", (2, 2), OR_ALL, override="FileInfo", syntax="URL-path URL",
+              parse=_redirect(301), key="Redirect", merge=lambda o, i: i + o),
+    Directive("RedirectTemp", (2, 2), OR_ALL, override="FileInfo", syntax="URL-path URL",
+              parse=_redirect(302), key="Redirect", merge=lambda o, i: i + o),
     Directive("DirectoryIndex", (1, None), OR_ALL, override="Indexes", syntax="file [file...]|disabled",
               parse=_directory_index, default=["index.html"]),
     Directive("AddHandler", (2, None), OR_ALL, override="FileInfo", syntax="handler-name extension [extension...]",

@@ -271,6 +271,32 @@ def test_alias_maps_a_url_to_another_folder(probe, tmp_path, alias):
     assert info(get(server.port, "/aliased/a.txt"))["filename"] == str(tmp_path / "docs" / "sub" / "a.txt")
 
 
+def test_redirect_directives(probe, tmp_path):
+    server = probe("Redirect /old http://example.org/new\n"
+                   "Redirect permanent /moved /sub\n"
+                   "RedirectMatch 303 ^/report-(\\d+)$ /reports?id=$1\n"
+                   "Redirect gone /vanished\n"
+                   f'<Directory "{tmp_path}/docs/sub">\n  Redirect /sub/here /there\n</Directory>')
+    r = get(server.port, "/old/page?q=1")
+    assert (r.status, r.header("Location")) == (302, "http://example.org/new/page?q=1")
+    r = get(server.port, "/moved/x")
+    assert r.status == 301 and r.header("Location").endswith("/sub/x")
+    r = get(server.port, "/report-42")
+    assert r.status == 303 and r.header("Location").endswith("/reports?id=42")
+    assert get(server.port, "/vanished").status == 410
+    r = get(server.port, "/sub/here")
+    assert r.status == 302 and r.header("Location").endswith("/there")
+    assert get(server.port, "/oldish").status == 200       # whole path segments only
+
+
+def test_bad_redirect_lines_are_config_errors(tmp_path):
+    from kernel.site import Site
+    conf = tmp_path / "r.conf"
+    conf.write_text("Redirect bogus /a /b\nRedirect gone /a http://x\nRedirectMatch (unclosed /x\n")
+    errors = [str(e) for e in Site(str(conf), plugins=[]).errors]
+    assert len(errors) == 3 and all("r.conf:" in e for e in errors)
+
+
 def test_name_based_virtual_hosts(probe, tmp_path):
     server = probe("<VirtualHost *>\n ServerName one.example\n</VirtualHost>\n"
                    "<VirtualHost *>\n ServerName two.example\n ServerAlias *.two.example\n</VirtualHost>")
