@@ -102,6 +102,11 @@ def reason(status):
     return REASONS.get(status) or _CLASS_REASONS.get(status // 100, "Unknown")
 
 
+def has_no_body(status):
+    """1xx, 204 and 304 responses carry no body (nor Content-Length or Content-Type)."""
+    return status < 200 or status == 204 or status == 304
+
+
 def is_http_status(value):
     return type(value) is int and 100 <= value <= 599
 
@@ -140,6 +145,9 @@ def method_number(method):
 AP_REQ_ACCEPT_PATH_INFO = 0
 AP_REQ_REJECT_PATH_INFO = 1
 AP_REQ_DEFAULT_PATH_INFO = 2
+
+# The content-handler names mod_python answers to (AddHandler/SetHandler).
+PYTHON_HANDLERS = ("mod_python", "python-program")
 
 # Name of Apache's default content handler: the static plugin serves it.
 DEFAULT_HANDLER = "default-handler"

@@ -48,3 +48,9 @@ class PhaseError(Exception):
         super().__init__(where)
         self.where = where
         self.debug = debug
+
+
+class InvalidHeader(ValueError):
+    """A response header that would split the response (CR, LF or NUL, or a bad name).
+
+    The header is dropped and the request answered 500, as Apache does."""

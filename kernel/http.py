@@ -1,5 +1,6 @@
 """HTTP/1.x on one connection: llhttp (httptools) parsing, Apache's limits, response framing."""
 
+import re
 import socket
 import time
 from email.utils import formatdate
@@ -9,7 +10,7 @@ import gevent
 import httptools
 
 from . import constants as C
-from .errors import SERVER_RETURN
+from .errors import SERVER_RETURN, InvalidHeader
 from .pipeline import ClientGone, minimal_page, process
 from .request import Response
 from .tables import Table
@@ -18,6 +19,27 @@ SERVER_HEADER = b"greenphase"
 RECV_SIZE = 65536
 QUEUE_LIMIT = 1 << 18      # queued output beyond this is sent at once (big streamed files)
 DRAIN_LIMIT = 1 << 20      # unread body we still read past to keep a connection alive
+
+
+_UNSAFE_VALUE = re.compile(r"[\r\n\x00]")
+_BAD_NAME = re.compile(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
+
+
+def _check_headers(req):
+    """Refuse header values that would split the response; drop them, then raise."""
+    bad = [(table, key) for table in (req.headers_out, req.err_headers_out)
+           for key, value in table.items()
+           if _UNSAFE_VALUE.search(value) or not key or _BAD_NAME.search(key)]
+    content_type = req.content_type
+    if content_type and _UNSAFE_VALUE.search(content_type):
+        req._content_type = None
+        bad.append((None, "Content-Type"))
+    if bad:
+        for table, key in bad:
+            if table is not None and key in table:
+                del table[key]
+        raise InvalidHeader("response header %r has CR, LF or NUL in its value, or a bad name; "
+                            "the response was refused" % bad[0][1])
 
 
 class BadRequest(Exception):
@@ -388,9 +410,8 @@ class Connection:
         head.proto_num = 1000 + int(msg.version[-1]) if msg.version.startswith("1.") else 1001
         head.request_line = "%s %s %s" % (msg.method, target, head.protocol)
         head.target = target
-        headers = Table()
-        for name, value in msg.headers:
-            headers.add(name.decode("latin-1"), value.decode("latin-1"))
+        headers = Table.from_pairs([(name.decode("latin-1"), value.decode("latin-1"))
+                                    for name, value in msg.headers])
         head.headers = headers
         raw_path = target
         if target.startswith(("http://", "https://")):
@@ -472,12 +493,13 @@ class Connection:
 
     def _head_bytes(self, req, length):
         """Status line and headers; decides framing. ``length`` is the whole body's, if known."""
+        _check_headers(req)
         resp = req._resp
         status = req.status
         line = req.status_line
-        if not line or not line.startswith(str(status)):
+        if not line or not line.startswith(str(status)) or _UNSAFE_VALUE.search(line):
             line = "%d %s" % (status, C.reason(status))
-        no_body = status in (204, 304) or status < 200
+        no_body = C.has_no_body(status)
         lines = [b"HTTP/1.1 " + line.encode("latin-1"), b"Date: " + http_date(), b"Server: " + SERVER_HEADER]
         out = req.headers_out
         for key, value in out.items() + req.err_headers_out.items():
@@ -521,7 +543,7 @@ class Connection:
         resp.out.clear()
         resp.out_len = 0
         head = b"" if resp.headers_sent else self._head_bytes(req, None)
-        if resp.header_only or resp.status_sent in (204, 304):
+        if resp.header_only or C.has_no_body(resp.status_sent):
             data = b""
         if data:
             resp.bytes_sent += len(data)
@@ -535,16 +557,17 @@ class Connection:
         resp = req._resp
         if resp.finished:
             return
-        resp.finished = True
         if not resp.headers_sent:
+            length = resp.out_len if resp.content_length is None else None
+            head = self._head_bytes(req, length)
+            resp.finished = True
             body = b"".join(resp.out)
             resp.out.clear()
-            length = len(body) if resp.content_length is None else None
-            head = self._head_bytes(req, length)
-            if resp.header_only or req.status in (204, 304) or req.status < 200:
+            if resp.header_only or C.has_no_body(req.status):
                 body = b""
             resp.bytes_sent += len(body)
             self.send_raw(head + body)
             return
+        resp.finished = True
         self.flush_response(req)
         self.send_raw(b"0\r\n\r\n" if resp.chunked else b"")

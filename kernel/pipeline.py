@@ -5,7 +5,7 @@ import time
 import traceback
 
 from . import constants as C
-from .errors import SERVER_RETURN, ConfigError, HandlerFailure, PhaseError
+from .errors import SERVER_RETURN, ConfigError, HandlerFailure, InvalidHeader, PhaseError
 from .request import apply_server_return
 
 OK, DECLINED, DONE = C.OK, C.DECLINED, C.DONE
@@ -27,21 +27,24 @@ class Pipeline:
     def __init__(self, site):
         self.site = site
         self.impls = {}
-        for phase in PHASES:
+        for phase in PHASES + ("auth_required",):
             caller = getattr(site.hook, phase)
             # pluggy calls the last-registered (and tryfirst) implementations first.
-            self.impls[phase] = [(i.plugin_name, i.function) for i in reversed(caller.get_hookimpls())]
+            self.impls[phase] = tuple((i.plugin_name, i.function)
+                                      for i in reversed(caller.get_hookimpls()))
 
     def run(self, req, phase):
         """Run one phase; returns its result (see kernel.hookspecs for the rules)."""
         first = phase in RUN_FIRST
         req.current_hook = phase
         for name, function in self.impls[phase]:
-            req.current_plugin = name
             try:
                 result = function(req)
             except SERVER_RETURN as exc:
                 result = apply_server_return(req, exc)
+            except BaseException:
+                req.current_plugin = name       # for the error log
+                raise
             if result is None or result == DECLINED:
                 continue
             if result == OK and type(result) is int:
@@ -111,6 +114,15 @@ def run_phases(req):
         return C.HTTP_INTERNAL_SERVER_ERROR, HandlerFailure(sys.exc_info(), where, False)
 
 
+def _auth_required(req):
+    """The auth_required hook (first answer that is not None), without pluggy's call cost."""
+    for _, function in req.site.pipeline.impls["auth_required"]:
+        answer = function(req=req)
+        if answer is not None:
+            return answer
+    return False
+
+
 def _check_body_limit(req):
     limit = req.dir_config["LimitRequestBody"]
     req._body.limit = limit
@@ -125,7 +137,7 @@ def _access_and_auth(req, run):
     result = run(req, "access_checker")
     if _stops(result):
         return result
-    if not req.site.hook.auth_required(req=req):
+    if not _auth_required(req):
         return OK
     prev = req.prev or req.main
     if prev is not None and prev.dir_config is req.dir_config and prev.user:
@@ -155,7 +167,7 @@ def respond(req, result, failure):
         return
     if type(result) is not int or not C.is_http_status(result):
         req.log_error("Handler for %s returned invalid result code %r" % (req.uri, result))
-        result, failure = C.HTTP_INTERNAL_SERVER_ERROR, failure
+        result = C.HTTP_INTERNAL_SERVER_ERROR
     if failure is not None:     # the one place a phase's exception is logged
         req.log_error("%s failed:\n%s" % (failure.where, "".join(
             traceback.format_exception(*failure.exc_info)).rstrip()))
@@ -190,7 +202,7 @@ def send_error(req, status, failure=None):
         return
     if body is None:
         body = minimal_page(status)
-    if status in (204, 304) or status < 200:
+    if C.has_no_body(status):
         return
     req.write(body, 0)
 
@@ -215,7 +227,12 @@ def finish_request(req):
     while final.next is not None:
         final = final.next
     try:
-        req._resp.conn.finish_response(final)
+        try:
+            req._resp.conn.finish_response(final)
+        except InvalidHeader as exc:
+            final.log_error(str(exc))
+            send_error(final, C.HTTP_INTERNAL_SERVER_ERROR)
+            req._resp.conn.finish_response(final)
     finally:
         _after(req, final)
 

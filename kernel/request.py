@@ -30,6 +30,19 @@ class Response:
         self.status_sent = None
 
 
+class _LazyTable:
+    """A table attribute made on first use: most requests never touch notes or the CGI env."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, req, owner=None):
+        if req is None:
+            return self
+        table = req.__dict__[self.name] = Table()
+        return table
+
+
 class Request:
     """One HTTP request as mod_python handlers see it.
 
@@ -62,6 +75,8 @@ class Request:
     _content_type_set = 0
     assbackwards = 0
     extension = None
+    notes = _LazyTable()
+    subprocess_env = _LazyTable()
 
     def __init__(self, site, server, connection, response, head, body):
         self.site = site
@@ -86,8 +101,6 @@ class Request:
         self.status = 200
         self.headers_out = Table()
         self.err_headers_out = Table()
-        self.notes = Table()
-        self.subprocess_env = Table()
         self.dir_config = server.config
         self._cleanups = []
 

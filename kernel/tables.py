@@ -19,6 +19,13 @@ class Table:
         if not isinstance(key, str) or not isinstance(value, str):
             raise TypeError("table keys and values must be str")
 
+    @classmethod
+    def from_pairs(cls, pairs):
+        """A table from (key, value) str pairs, unchecked: for the HTTP parser's output."""
+        table = cls()
+        table._items = [[key.lower(), key, value] for key, value in pairs]
+        return table
+
     def add(self, key, value):
         self._check(key, value)
         self._items.append([key.lower(), key, value])

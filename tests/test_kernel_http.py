@@ -361,6 +361,19 @@ def test_a_client_that_leaves_makes_write_fail_and_the_server_goes_on(probe, tmp
     still_serving(server)
 
 
+@pytest.mark.parametrize("path", ["/header?a%0d%0aSet-Cookie:%20evil=1", "/flushed/header?a%0aX:%20y",
+                                  "/ctype?text/html%0d%0aSet-Cookie:%20evil=1"])
+def test_response_splitting_is_refused_with_500(probe, tmp_path, path):
+    (tmp_path / "docs" / "flushed").mkdir()
+    server = probe()
+    r = get(server.port, path)
+    assert r.status == 500
+    assert r.header("Set-Cookie") is None and r.header("X") is None
+    assert b"evil" not in r.raw.split(b"\r\n\r\n")[0]
+    assert "CR, LF or NUL" in (tmp_path / "error_log").read_text()
+    assert get(server.port, "/header?plain").header("X-Echo") == "plain"
+
+
 # -- shutdown and concurrency ---------------------------------------------------------------
 
 def test_sigterm_lets_an_in_flight_request_finish(probe):

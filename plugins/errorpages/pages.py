@@ -3,10 +3,9 @@
 import traceback
 from html import escape
 
-from kernel.constants import reason
+from kernel.constants import has_no_body, reason
 
 # Statuses whose responses never carry a body.
-BODYLESS = frozenset({204, 304})
 
 # One short sentence per status; ``{method}`` and ``{location}`` are filled in (escaped).
 EXPLANATIONS = {
@@ -73,7 +72,7 @@ def explanation(status, method="GET", location=""):
 def plain_page(status, method="GET", location="", also=None):
     """The built-in page for ``status`` (str). ``also``: a later status that occurred while
     an ErrorDocument was being served for this one."""
-    if status in BODYLESS:
+    if has_no_body(status):
         return ""
     extra = ""
     if also is not None:

@@ -11,14 +11,13 @@ the name ``req.interpreter`` reports; modules are kept apart by file path instea
 """
 
 from kernel import hookimpl
-from kernel.constants import HTTP_INTERNAL_SERVER_ERROR, OK
+from kernel.constants import HTTP_INTERNAL_SERVER_ERROR, OK, PYTHON_HANDLERS
 
 from . import methods
 from .directives import DIRECTIVES
 from .phases import IN_USE, configured, entries_for, init_then, run_phase
 from .startup import check_named_handlers, directives_in_use, run_imports
 
-CONTENT_HANDLERS = ("mod_python", "python-program")
 
 
 @hookimpl
@@ -112,7 +111,7 @@ def fixups(req):
 
 @hookimpl
 def handler(req):
-    if req.handler not in CONTENT_HANDLERS:
+    if req.handler not in PYTHON_HANDLERS:
         return None
     return run_phase(req, "PythonHandler")
 

@@ -18,7 +18,7 @@ MAX_CALLS = 100
 def handler_extensions(req):
     """Extensions naming a module: .py, those mapped to mod_python, the matched one."""
     exts = [".py"]
-    exts += [ext for ext, name in req.dir_config["AddHandler"].items() if name == "mod_python"]
+    exts += [ext for ext, name in req.dir_config["AddHandler"].items() if name in C.PYTHON_HANDLERS]
     if req.extension:
         exts.append(req.extension.lower() if req.extension.startswith(".") else "." + req.extension.lower())
     return exts

@@ -60,6 +60,16 @@ def handler(req):
     if action == "redirect":
         req.internal_redirect("/target/info?from=redirect")
         return OK
+    if action == "header":          # copies the query string into a response header
+        from urllib.parse import unquote
+        req.headers_out["X-Echo"] = unquote(req.args or "")
+        req.write("header set", int(req.uri.endswith("flushed/header")))
+        return OK
+    if action == "ctype":
+        from urllib.parse import unquote
+        req.content_type = unquote(req.args or "")
+        req.write("typed", 0)
+        return OK
     if action == "status":
         return int(req.args)
     req.content_type = "application/json"
