@@ -165,3 +165,15 @@ def test_type_rules():
     assert not publishable(os) and not traversable(os)
     assert not publishable(Obj) and not traversable(Obj)
     assert not publishable(len) and not traversable(len)
+
+
+def test_standard_library_objects_are_not_walked_through():
+    import logging
+    mod = types.ModuleType("published")
+    mod.log = logging.getLogger("published-test")
+    mod.ns = types.SimpleNamespace(secret="x")
+    assert not traversable(mod.log) and not traversable(mod.ns)
+    for path in ("log/manager", "log/setLevel", "ns/secret"):
+        with pytest.raises(SERVER_RETURN) as exc:
+            resolve(mod, path)
+        assert exc.value.args[0] == 403

@@ -3,6 +3,7 @@ with its security rules (5.4). Pure functions apart from the file-system look-up
 
 import os
 import stat
+import sys
 import types
 
 from kernel import SERVER_RETURN
@@ -21,8 +22,13 @@ def publishable(obj):
 
 def traversable(obj):
     """Only instances of user classes may be walked through: builtin types (functions,
-    methods, str, dict, generators...) would lead to code objects, globals and modules."""
-    return publishable(obj) and type(obj).__module__ != "builtins"
+    methods, str, dict, generators...) would lead to code objects, globals and modules, and
+    standard-library objects to server state (``logging``'s manager, ``setLevel``...).
+    (mod_python 3.5 walked through any non-builtin instance.)"""
+    if not publishable(obj):
+        return False
+    home = (type(obj).__module__ or "builtins").partition(".")[0]
+    return home != "builtins" and home not in sys.stdlib_module_names
 
 
 def locate_module(filename, path_info, extensions, finfo=None):
