@@ -3,8 +3,11 @@ the phase pipeline and the plugin manager. Plugins import what they need from he
 
 import pluggy
 
-from .constants import DECLINED, DONE, OK  # noqa: F401
-from .errors import SERVER_RETURN, ConfigError, HandlerFailure, PhaseError  # noqa: F401
+from .constants import DECLINED, DONE, OK
+from .errors import SERVER_RETURN, ConfigError, HandlerFailure, PhaseError
 from .hookspecs import PROJECT
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+__all__ = ["DECLINED", "DONE", "OK", "SERVER_RETURN", "ConfigError", "HandlerFailure",
+           "PhaseError", "hookimpl"]

@@ -151,12 +151,6 @@ def merge_options(outer, inner):
     return (base | add) - remove, frozenset(), frozenset()
 
 
-def options_set(value):
-    """The effective set of Options from a merged value."""
-    absolute, add, remove = value
-    return (set(absolute or ()) | add) - remove
-
-
 _OVERRIDES = {"authconfig": "AuthConfig", "fileinfo": "FileInfo", "indexes": "Indexes",
               "limit": "Limit", "options": "Options", "all": "All", "none": None}
 

@@ -15,15 +15,11 @@ VHOST = 2       # inside <VirtualHost>
 DIRECTORY = 4   # <Directory>, <DirectoryMatch>
 LOCATION = 8    # <Location>, <LocationMatch>
 FILES = 16      # <Files>, <FilesMatch>
-HTACCESS = 32   # .htaccess (also needs the override category, below)
+HTACCESS = 32   # .htaccess (also needs the directive's AllowOverride category)
 
 RSRC_CONF = SERVER | VHOST
 ACCESS_CONF = DIRECTORY | LOCATION | FILES
 OR_ALL = RSRC_CONF | ACCESS_CONF | HTACCESS
-ANYWHERE = OR_ALL
-
-# AllowOverride categories a .htaccess directive belongs to.
-OVERRIDES = ("AuthConfig", "FileInfo", "Indexes", "Limit", "Options")
 
 CONTEXT_NAMES = {SERVER: "server config", VHOST: "<VirtualHost>", DIRECTORY: "<Directory>",
                  LOCATION: "<Location>", FILES: "<Files>", HTACCESS: ".htaccess"}

@@ -68,10 +68,7 @@ def run_phases(req):
         if _stops(result):
             return result, None
         req.dir_config = req.site.merger.location_config(req.server, req.uri)
-        result = run(req, "translate_name")
-        if result == DECLINED:
-            req.log_error("configuration error: couldn't translate %s" % req.uri)
-            return C.HTTP_INTERNAL_SERVER_ERROR, None
+        result = _required(req, "translate_name", "translate")
         if result != OK:
             return result, None
         result = run(req, "map_to_storage")
@@ -84,13 +81,10 @@ def run_phases(req):
             result = run(req, "header_parser")
             if _stops(result):
                 return result, None
-        result = _access_and_auth(req, run)
+        result = _access_and_auth(req)
         if result != OK:
             return result, None
-        result = run(req, "type_checker")
-        if result == DECLINED:
-            req.log_error("configuration error: couldn't find types for %s" % req.uri)
-            return C.HTTP_INTERNAL_SERVER_ERROR, None
+        result = _required(req, "type_checker", "find types")
         if result != OK:
             return result, None
         result = run(req, "fixups")
@@ -114,6 +108,15 @@ def run_phases(req):
         return C.HTTP_INTERNAL_SERVER_ERROR, HandlerFailure(sys.exc_info(), where, False)
 
 
+def _required(req, phase, what):
+    """A run-first phase Apache insists someone answers: DECLINED from all is a 500."""
+    result = req.site.pipeline.run(req, phase)
+    if result == DECLINED:
+        req.log_error("configuration error: couldn't %s for %s" % (what, req.uri))
+        return C.HTTP_INTERNAL_SERVER_ERROR
+    return result
+
+
 def _auth_required(req):
     """The auth_required hook (first answer that is not None), without pluggy's call cost."""
     for _, function in req.site.pipeline.impls["auth_required"]:
@@ -133,8 +136,8 @@ def _check_body_limit(req):
     return None
 
 
-def _access_and_auth(req, run):
-    result = run(req, "access_checker")
+def _access_and_auth(req):
+    result = req.site.pipeline.run(req, "access_checker")
     if _stops(result):
         return result
     if not _auth_required(req):
@@ -144,21 +147,14 @@ def _access_and_auth(req, run):
         # Same protection as the request we came from: Apache reuses its user.
         req.user, req.ap_auth_type = prev.user, prev.ap_auth_type
         return OK
-    result = run(req, "check_user_id")
-    if result == DECLINED:
-        req.log_error("configuration error: couldn't check user. Check your authn provider!")
-        return C.HTTP_INTERNAL_SERVER_ERROR
+    result = _required(req, "check_user_id", "check user (no authn provider answered)")
     if result != OK:
         return result
     if not req.user:
         req.log_error("No authentication done but request not allowed without authentication "
                       "for %s. Authentication not configured?" % req.uri)
         return C.HTTP_INTERNAL_SERVER_ERROR
-    result = run(req, "auth_checker")
-    if result == DECLINED:
-        req.log_error("configuration error: couldn't check access. No groups file?")
-        return C.HTTP_INTERNAL_SERVER_ERROR
-    return result
+    return _required(req, "auth_checker", "check access (no authz provider answered)")
 
 
 def respond(req, result, failure):
