@@ -4,13 +4,14 @@ import re
 import socket
 import time
 from email.utils import formatdate
-from urllib.parse import unquote_to_bytes
 
 import gevent
 import httptools
 
 from . import constants as C
-from .errors import SERVER_RETURN, InvalidHeader
+from .body import Body
+from .errors import InvalidHeader
+from .head import BadRequest, Head
 from .pipeline import ClientGone, minimal_page, process
 from .request import Response
 from .tables import Table
@@ -18,7 +19,6 @@ from .tables import Table
 SERVER_HEADER = b"greenphase"
 RECV_SIZE = 65536
 QUEUE_LIMIT = 1 << 18      # queued output beyond this is sent at once (big streamed files)
-DRAIN_LIMIT = 1 << 20      # unread body we still read past to keep a connection alive
 
 
 _UNSAFE_VALUE = re.compile(r"[\r\n\x00]")
@@ -42,85 +42,6 @@ def _check_headers(req):
                             "the response was refused" % bad[0][1])
 
 
-class BadRequest(Exception):
-    """A request we answer with ``status`` and then close the connection."""
-
-    def __init__(self, status, message):
-        super().__init__(message)
-        self.status = status
-
-
-def normalize_path(raw):
-    """Decode and normalise a request path like Apache: dot segments resolved, slashes merged.
-
-    Encoded slashes (``%2F``) are refused with 404 (AllowEncodedSlashes Off), NUL and paths
-    climbing above the root with 400.
-    """
-    if not raw.startswith("/"):
-        raise BadRequest(400, "request path must start with '/'")
-    if "%" in raw:
-        lowered = raw.lower()
-        if "%2f" in lowered or "%5c" in lowered:
-            raise BadRequest(404, "encoded slash in path")
-        try:
-            decoded = unquote_to_bytes(raw).decode("utf-8", "surrogateescape")
-        except ValueError:
-            raise BadRequest(400, "bad percent-encoding") from None
-    else:
-        decoded = raw
-    if "\x00" in decoded:
-        raise BadRequest(400, "NUL in path")
-    segments = []
-    for part in decoded.split("/")[1:]:
-        if part == "..":
-            if not segments:
-                raise BadRequest(400, "path climbs above the document root")
-            segments.pop()
-        elif part not in ("", "."):
-            segments.append(part)
-    path = "/" + "/".join(segments)
-    last = decoded.rsplit("/", 1)[1]
-    if segments and last in ("", ".", ".."):
-        path += "/"
-    return path
-
-
-def _hostname(host):
-    """The host part of a Host header, lower-cased ('[::1]:80' -> '::1'), or None."""
-    if not host:
-        return None
-    if host.startswith("["):
-        return host[1:].partition("]")[0].lower()
-    return host.partition(":")[0].lower() or None
-
-
-class Head:
-    """The parsed request line and headers."""
-
-    __slots__ = ("method", "protocol", "proto_num", "request_line", "target", "path", "query",
-                 "hostname", "headers", "time", "keep_alive")
-
-    def redirected(self, uri, method):
-        """The head of an internal redirect to ``uri``."""
-        new = Head()
-        raw, _, query = uri.partition("?")
-        new.method = method
-        new.protocol, new.proto_num = self.protocol, self.proto_num
-        new.request_line = "%s %s %s" % (method, uri, self.protocol)
-        new.target = uri
-        new.path = normalize_path(raw)
-        new.query = query or None
-        new.hostname = self.hostname
-        new.headers = self.headers
-        new.time = time.time()
-        new.keep_alive = self.keep_alive
-        return new
-
-    @property
-    def parsed_uri(self):
-        return (None, None, None, None, self.hostname, None, self.path, self.query, None)
-
-
 class Message:
     """One request as the parser delivers it: head, then body pieces."""
 
@@ -134,90 +55,6 @@ class Message:
         self.body = []
         self.complete = False
         self.header_bytes = 0
-
-
-class Body:
-    """The request body, read lazily from the connection (``req.read``)."""
-
-    __slots__ = ("conn", "msg", "declared_length", "limit", "consumed", "buffer",
-                 "expect_continue", "continue_sent", "chunked")
-
-    def __init__(self, conn, msg, headers, version):
-        self.conn = conn
-        self.msg = msg
-        length = headers.getfirst("Content-Length")
-        self.declared_length = int(length) if length is not None else None
-        self.chunked = "chunked" in (headers.getfirst("Transfer-Encoding") or "").lower()
-        self.limit = 0
-        self.consumed = 0
-        self.buffer = b""
-        expect = (headers.getfirst("Expect") or "").lower()
-        self.expect_continue = expect == "100-continue" and version == "1.1" and not msg.complete
-        self.continue_sent = False
-
-    @property
-    def remaining(self):
-        if self.declared_length is None:
-            return 0
-        return self.declared_length - self.consumed
-
-    def _more(self):
-        """Move the next body piece into the buffer; False at the end of the body."""
-        msg = self.msg
-        if self.expect_continue and not self.continue_sent:
-            self.continue_sent = True
-            self.conn.send_raw(b"HTTP/1.1 100 Continue\r\n\r\n")
-        while not msg.body:
-            if msg.complete:
-                return False
-            if not self.conn.fill():
-                raise IOError("Client closed connection before the request body was complete")
-        piece = msg.body.pop(0)
-        self.buffer += piece
-        total = self.consumed + len(self.buffer)
-        if self.limit and total > self.limit:
-            self.conn.close_after = True
-            raise SERVER_RETURN(C.HTTP_REQUEST_ENTITY_TOO_LARGE)
-        return True
-
-    def read(self, n=-1):
-        if n is None or n < 0:
-            while self._more():
-                pass
-            data, self.buffer = self.buffer, b""
-        else:
-            while len(self.buffer) < n and self._more():
-                pass
-            data, self.buffer = self.buffer[:n], self.buffer[n:]
-        self.consumed += len(data)
-        return data
-
-    def readline(self, n=-1):
-        while True:
-            end = self.buffer.find(b"\n")
-            if end >= 0 or (0 <= n <= len(self.buffer)) or not self._more():
-                break
-        cut = len(self.buffer) if end < 0 else end + 1
-        if n is not None and 0 <= n < cut:
-            cut = n
-        data, self.buffer = self.buffer[:cut], self.buffer[cut:]
-        self.consumed += len(data)
-        return data
-
-    def discard(self):
-        """Read and drop what is left (before keep-alive can go on)."""
-        self.buffer = b""
-        msg = self.msg
-        if self.expect_continue and not self.continue_sent:
-            return False        # the client may not send it at all: close instead
-        while not msg.complete:
-            if self.consumed > DRAIN_LIMIT:
-                return False
-            msg.body.clear()
-            if not self.conn.fill():
-                return False
-        msg.body.clear()
-        return True
 
 
 _date_cache = [0, b""]
@@ -391,7 +228,7 @@ class Connection:
 
     def handle(self, msg):
         """Build the request, run the pipeline; True when the connection may serve another."""
-        head = self.make_head(msg)
+        head = Head.from_message(msg)
         server = self.site.server_for(head.hostname, self.local_addr[1])
         resp = Response(self, msg.method == "HEAD")
         body = Body(self, msg, head.headers, msg.version)
@@ -401,38 +238,6 @@ class Connection:
         if self.close_after or resp.close or not self.keep_alive_ok(req):
             return False
         return body.discard()
-
-    def make_head(self, msg):
-        head = Head()
-        target = b"".join(msg.url).decode("latin-1")
-        head.method = msg.method
-        head.protocol = "HTTP/" + msg.version
-        head.proto_num = 1000 + int(msg.version[-1]) if msg.version.startswith("1.") else 1001
-        head.request_line = "%s %s %s" % (msg.method, target, head.protocol)
-        head.target = target
-        headers = Table.from_pairs([(name.decode("latin-1"), value.decode("latin-1"))
-                                    for name, value in msg.headers])
-        head.headers = headers
-        raw_path = target
-        if target.startswith(("http://", "https://")):
-            rest = target.split("://", 1)[1]
-            authority, slash, path_part = rest.partition("/")
-            raw_path = slash + path_part
-            headers["Host"] = authority
-        path, _, query = raw_path.partition("?")
-        path = path.partition("#")[0]
-        hosts = headers.getlist("Host")
-        if len(hosts) > 1 or (not hosts and msg.version == "1.1"):
-            raise BadRequest(400, "an HTTP/1.1 request needs exactly one Host header")
-        host = hosts[0] if hosts else None
-        if target == "*" and msg.method == "OPTIONS":
-            path = "/"
-        head.path = normalize_path(path)
-        head.query = query or None
-        head.hostname = _hostname(host)
-        head.time = time.time()
-        head.keep_alive = msg.keep_alive
-        return head
 
     def keep_alive_ok(self, req):
         server = req.server

@@ -1,0 +1,119 @@
+"""The request head as the kernel hands it on: request line, target, headers."""
+
+import time
+from urllib.parse import unquote_to_bytes
+
+from .tables import Table
+
+
+class BadRequest(Exception):
+    """A request we answer with ``status`` and then close the connection."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+def normalize_path(raw):
+    """Decode and normalise a request path like Apache: dot segments resolved, slashes merged.
+
+    Encoded slashes (``%2F``) are refused with 404 (AllowEncodedSlashes Off), NUL and paths
+    climbing above the root with 400.
+    """
+    if not raw.startswith("/"):
+        raise BadRequest(400, "request path must start with '/'")
+    if "%" in raw:
+        lowered = raw.lower()
+        if "%2f" in lowered or "%5c" in lowered:
+            raise BadRequest(404, "encoded slash in path")
+        try:
+            decoded = unquote_to_bytes(raw).decode("utf-8", "surrogateescape")
+        except ValueError:
+            raise BadRequest(400, "bad percent-encoding") from None
+    else:
+        decoded = raw
+    if "\x00" in decoded:
+        raise BadRequest(400, "NUL in path")
+    segments = []
+    for part in decoded.split("/")[1:]:
+        if part == "..":
+            if not segments:
+                raise BadRequest(400, "path climbs above the document root")
+            segments.pop()
+        elif part not in ("", "."):
+            segments.append(part)
+    path = "/" + "/".join(segments)
+    last = decoded.rsplit("/", 1)[1]
+    if segments and last in ("", ".", ".."):
+        path += "/"
+    return path
+
+
+def hostname_of(host):
+    """The host part of a Host header, lower-cased ('[::1]:80' -> '::1'), or None."""
+    if not host:
+        return None
+    if host.startswith("["):
+        return host[1:].partition("]")[0].lower()
+    return host.partition(":")[0].lower() or None
+
+
+class Head:
+    """The parsed request line and headers."""
+
+    __slots__ = ("method", "protocol", "proto_num", "request_line", "target", "path", "query",
+                 "hostname", "headers", "time", "keep_alive")
+
+    @classmethod
+    def from_message(cls, msg):
+        """The head of a request the HTTP parser delivered (a ``kernel.http.Message``)."""
+        head = cls()
+        target = b"".join(msg.url).decode("latin-1")
+        head.method = msg.method
+        head.protocol = "HTTP/" + msg.version
+        head.proto_num = 1000 + int(msg.version[-1]) if msg.version.startswith("1.") else 1001
+        head.request_line = "%s %s %s" % (msg.method, target, head.protocol)
+        head.target = target
+        headers = Table.from_pairs([(name.decode("latin-1"), value.decode("latin-1"))
+                                    for name, value in msg.headers])
+        head.headers = headers
+        raw_path = target
+        if target.startswith(("http://", "https://")):
+            rest = target.split("://", 1)[1]
+            authority, slash, path_part = rest.partition("/")
+            raw_path = slash + path_part
+            headers["Host"] = authority
+        path, _, query = raw_path.partition("?")
+        path = path.partition("#")[0]
+        hosts = headers.getlist("Host")
+        if len(hosts) > 1 or (not hosts and msg.version == "1.1"):
+            raise BadRequest(400, "an HTTP/1.1 request needs exactly one Host header")
+        host = hosts[0] if hosts else None
+        if target == "*" and msg.method == "OPTIONS":
+            path = "/"
+        head.path = normalize_path(path)
+        head.query = query or None
+        head.hostname = hostname_of(host)
+        head.time = time.time()
+        head.keep_alive = msg.keep_alive
+        return head
+
+    def redirected(self, uri, method):
+        """The head of an internal redirect to ``uri``."""
+        new = Head()
+        raw, _, query = uri.partition("?")
+        new.method = method
+        new.protocol, new.proto_num = self.protocol, self.proto_num
+        new.request_line = "%s %s %s" % (method, uri, self.protocol)
+        new.target = uri
+        new.path = normalize_path(raw)
+        new.query = query or None
+        new.hostname = self.hostname
+        new.headers = self.headers
+        new.time = time.time()
+        new.keep_alive = self.keep_alive
+        return new
+
+    @property
+    def parsed_uri(self):
+        return (None, None, None, None, self.hostname, None, self.path, self.query, None)
