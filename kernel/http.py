@@ -170,17 +170,24 @@ class Connection:
         return True
 
     def next_message(self):
-        """The next request's head, or None when the client is done (or went quiet)."""
-        first = self.keepalives == 0
-        timeout = self.site.main_server.timeout if first else self.site.main_server.keep_alive_timeout
+        """The next request's head, or None when the client is done (or went quiet).
+
+        Once a request has begun, its whole head must arrive within ``Timeout`` (a client
+        trickling a byte at a time cannot hold the connection longer)."""
+        server = self.site.main_server
+        timeout = server.timeout if self.keepalives == 0 else server.keep_alive_timeout
+        deadline = None
         while not self.messages:
             if self.site.stopping and not (self.msg and not self.msg.complete and self.msg.url):
                 return None
-            if not self.fill(timeout):
+            if deadline is not None:
+                timeout = deadline - time.monotonic()
+            if timeout <= 0 or not self.fill(timeout):
                 if self.msg is not None and not self.msg.complete and (self.msg.url or self.msg.head_done):
                     raise BadRequest(408, "timed out reading the request")
                 return None
-            timeout = self.site.main_server.timeout
+            if deadline is None:
+                deadline = time.monotonic() + server.timeout
         return self.messages.pop(0)
 
     # -- serving -------------------------------------------------------------------------

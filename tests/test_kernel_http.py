@@ -185,6 +185,28 @@ def test_request_not_finished_within_timeout_is_408(probe):
     still_serving(server)
 
 
+def test_a_trickling_request_head_is_cut_off_after_timeout(probe):
+    server = probe("Timeout 1")
+    with Connection(server.port) as conn:
+        started = time.monotonic()
+        answer = None
+        for byte in b"GET /info HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"y" * 400:
+            try:
+                conn.send(bytes([byte]))
+            except OSError:
+                break
+            conn.sock.settimeout(0.01)          # a byte every 10 ms, unless the server answers
+            try:
+                answer = conn.sock.recv(4096)
+            except socket.timeout:
+                continue
+            break
+        conn.sock.settimeout(10)
+    assert answer and answer.startswith(b"HTTP/1.1 408")
+    assert time.monotonic() - started < 3
+    still_serving(server)
+
+
 def test_http11_without_host_or_with_two_is_400(probe):
     server = probe()
     assert exchange(server.port, b"GET /info HTTP/1.1\r\n\r\n").status == 400
