@@ -198,10 +198,11 @@ def test_require_none_inside_require_all(tmp_path):
 
 
 def test_negation_never_grants_alone():
+    get = SimpleNamespace(method="GET")
     never = authz.Block("none", [authz.make_rule(["all", "denied"])])
-    assert never.evaluate(None) == NEUTRAL           # "not denied" is not "granted"
-    assert authz.Block("none", [authz.make_rule(["all", "granted"])]).evaluate(None) == DENIED
-    assert authz.all_of([never], None) == NEUTRAL
+    assert never.evaluate(get) == NEUTRAL           # "not denied" is not "granted"
+    assert authz.Block("none", [authz.make_rule(["all", "granted"])]).evaluate(get) == DENIED
+    assert authz.all_of([never], get) == NEUTRAL
 
 
 def test_neutral_outcome_is_refused(tmp_path):
@@ -286,7 +287,7 @@ def test_inner_all_granted_opens_a_public_subdirectory(tmp_path):
 def test_merge_rules():
     spam, ham = (AuthzConfig((authz.make_rule(["user", name]),)) for name in ("spam", "ham"))
     def user(name):
-        return SimpleNamespace(user=name, dir_config={"AuthBasicCharset": "latin-1"})
+        return SimpleNamespace(user=name, method="GET", dir_config={"AuthBasicCharset": "latin-1"})
     assert merge_authz(spam, AuthzConfig()).texts() == ("user spam",)
     assert merge_authz(spam, ham).texts() == ("user ham",)
     both = merge_authz(spam, AuthzConfig(ham.rules, merging="all"))

@@ -1,9 +1,12 @@
-"""The basic_auth plugin: Apache 2.4's Basic authentication and Require authorization, and
-mod_python's request API for them (semantics sections 1.1, 7).
+"""The basic_auth plugin: Apache 2.4's Basic authentication and Require authorization, the
+Apache 2.2 access control it still runs (Order/Allow/Deny/Satisfy, <Limit>), and mod_python's
+request API for them (semantics sections 1.1, 7).
 
 Phases, as Apache runs them:
 
-* ``access_checker`` (last): Require decided without a user -> 403 when denied.
+* ``access_checker`` (last): Order/Allow/Deny (mod_access_compat), then Require decided
+  without a user -> 403 when denied. With ``Satisfy Any`` a permitted host skips Require and
+  authentication altogether, and a refused one is left to Require.
 * ``auth_required``: True when Require needs a user; only then the kernel runs
 * ``check_user_id``: first, 401 when Basic credentials are missing or unusable; last
   (after PythonAuthenHandler) the credentials against AuthUserFile, and
@@ -18,7 +21,7 @@ from kernel.basicauth import BadCredentials, NoCredentials
 
 from . import authz
 from .credentials import add_challenge, charset, decoded_credentials, is_basic
-from .directives import DIRECTIVES, policy
+from .directives import DIRECTIVES, host_access, policy
 from .userfiles import FileError, password_matches, stored_hash
 
 
@@ -38,18 +41,41 @@ def _outcome(req):
     return authz.GRANTED if rules is None else rules.evaluate(req)
 
 
+def _host_check(req):
+    """mod_access_compat: (host permitted, Satisfy Any for this method)."""
+    host = host_access(req.dir_config)
+    if host is None:
+        return True, False
+    return host.permits(req), host.satisfy_any(req.method)
+
+
+def _deny(req):
+    req.log_error("client denied by server configuration: %s" % (req.filename or req.uri))
+    return C.HTTP_FORBIDDEN
+
+
 @hookimpl(trylast=True)
 def access_checker(req):
-    """Apache's access_checker_ex: what Require says before anyone logged in."""
+    """Apache's access_checker (Order/Allow/Deny) and access_checker_ex (Require before
+    anyone logged in), joined as Satisfy says."""
     _forget_peeked_user(req)
+    permitted, satisfy_any = _host_check(req)
+    if not permitted:
+        denied = _deny(req)
+        if not satisfy_any:
+            return denied
+    elif satisfy_any:
+        return None
     if _outcome(req) in (authz.DENIED, authz.NEUTRAL):
-        req.log_error("client denied by server configuration: %s" % (req.filename or req.uri))
-        return C.HTTP_FORBIDDEN
+        return _deny(req)
     return None
 
 
 @hookimpl
 def auth_required(req):
+    permitted, satisfy_any = _host_check(req)
+    if permitted and satisfy_any:
+        return False
     return _outcome(req) == authz.NEEDS_USER
 
 
@@ -188,9 +214,10 @@ def auth_type(req):
 
 
 def requires(req):
-    """The arguments of every Require line that applies (``('valid-user',)``)."""
+    """The arguments of every Require line that applies to the request's method
+    (``('valid-user',)``)."""
     rules = policy(req.dir_config)
-    return rules.texts() if rules is not None else ()
+    return rules.texts(req.method) if rules is not None else ()
 
 
 @hookimpl

@@ -4,6 +4,10 @@ Every requirement answers one of four outcomes. ``NEEDS_USER`` means "cannot be 
 without an authenticated user": it is what makes the kernel run the authentication phases.
 A ``Require not ...`` turns GRANTED into DENIED and DENIED into NEUTRAL (a negation alone can
 never grant), which is why negations are only allowed inside ``<RequireAll>``.
+
+A line inside ``<Limit>``/``<LimitExcept>`` applies to some methods only; for the others it
+counts as GRANTED inside a ``<RequireAll>`` and as NEUTRAL inside an "any", and a section
+whose lines all apply to other methods grants (Apache's "limited to other methods").
 """
 
 import ipaddress
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from kernel import constants as C
 
 from .credentials import user_bytes
+from .methods import ALL
 from .userfiles import groups_of
 
 GRANTED, DENIED, NEUTRAL, NEEDS_USER = "granted", "denied", "neutral", "needs-user"
@@ -27,6 +32,8 @@ _ALL_WEIGHT = {NEUTRAL: 0, GRANTED: 1, NEEDS_USER: 2}
 def any_of(children, req):
     best = NEUTRAL
     for child in children:
+        if not child.applies(req.method):
+            continue
         outcome = child.evaluate(req)
         if outcome == GRANTED:
             return GRANTED
@@ -38,7 +45,7 @@ def any_of(children, req):
 def all_of(children, req):
     best = NEUTRAL
     for child in children:
-        outcome = child.evaluate(req)
+        outcome = child.evaluate(req) if child.applies(req.method) else GRANTED
         if outcome == DENIED:
             return DENIED
         if _ALL_WEIGHT[outcome] > _ALL_WEIGHT[best]:
@@ -49,19 +56,23 @@ def all_of(children, req):
 class Rule:
     """One ``Require [not] provider args...`` line."""
 
-    __slots__ = ("text", "check", "negated")
+    __slots__ = ("text", "check", "negated", "methods")
 
-    def __init__(self, text, check, negated):
+    def __init__(self, text, check, negated, methods=ALL):
         self.text = text          # the arguments as written, for req.requires()
         self.check = check        # check(req) -> outcome, before negation
         self.negated = negated
+        self.methods = methods    # from an enclosing <Limit>/<LimitExcept>
+
+    def applies(self, method):
+        return self.methods.applies(method)
 
     def evaluate(self, req):
         outcome = self.check(req)
         return _NEGATION.get(outcome, outcome) if self.negated else outcome
 
-    def texts(self):
-        return (self.text,)
+    def texts(self, method=None):
+        return (self.text,) if method is None or self.applies(method) else ()
 
 
 class Block:
@@ -78,46 +89,59 @@ class Block:
     def negated(self):
         return self.kind == "none"
 
+    def applies(self, method):
+        return any(child.applies(method) for child in self.children)
+
     def evaluate(self, req):
         if self.kind == "all":
             return all_of(self.children, req)
         outcome = any_of(self.children, req)
         return _NEGATION.get(outcome, outcome) if self.kind == "none" else outcome
 
-    def texts(self):
-        return tuple(text for child in self.children for text in child.texts())
+    def texts(self, method=None):
+        return tuple(text for child in self.children for text in child.texts(method))
 
 
 @dataclass(frozen=True)
 class AuthzConfig:
-    """One section's authorization: its top-level rules (Apache's implicit ``<RequireAny>``)
-    and its ``AuthMerging`` ('all' for And, 'any' for Or, None for Off)."""
+    """One section's access control: its top-level rules (Apache's implicit ``<RequireAny>``),
+    its ``AuthMerging`` ('all' for And, 'any' for Or, None for Off) and its mod_access_compat
+    lines (a ``hostaccess.HostAccess``, None when the section has none)."""
 
     rules: tuple = ()
     merging: str | None = None
+    host: object = None
+
+    def applies(self, method):
+        return any(rule.applies(method) for rule in self.rules)
 
     def evaluate(self, req):
+        if not self.applies(req.method):
+            return GRANTED
         return any_of(self.rules, req)
 
-    def texts(self):
-        return tuple(text for rule in self.rules for text in rule.texts())
+    def texts(self, method=None):
+        return tuple(text for rule in self.rules for text in rule.texts(method))
 
 
 def merge_authz(outer, inner):
-    """Apache's merge of two sections' authorization, outer first.
+    """Apache's merge of two sections' access control, outer first.
 
     A section without Require keeps the outer rules; with ``AuthMerging Off`` (default) its
-    own rules replace the outer ones; with And/Or both sets are combined."""
+    own rules replace the outer ones; with And/Or both sets are combined. Order/Allow/Deny/
+    Satisfy are replaced whole by a section that has any of them."""
+    host = outer.host if inner.host is None else inner.host
     if not inner.rules:
-        return AuthzConfig(outer.rules)
+        return AuthzConfig(outer.rules, host=host)
     if inner.merging is None or not outer.rules:
-        return AuthzConfig(inner.rules)
-    return AuthzConfig((Block(inner.merging, (AuthzConfig(outer.rules), AuthzConfig(inner.rules))),))
+        return AuthzConfig(inner.rules, host=host)
+    both = Block(inner.merging, (AuthzConfig(outer.rules), AuthzConfig(inner.rules)))
+    return AuthzConfig((both,), host=host)
 
 
 # -- providers: the word after Require ----------------------------------------------------
 
-def make_rule(words):
+def make_rule(words, methods=ALL):
     """A Rule from the words of a Require line; ValueError(message) when they make no sense."""
     text = " ".join(words)
     negated = words[0].lower() == "not"
@@ -129,7 +153,7 @@ def make_rule(words):
     maker = PROVIDERS.get(name)
     if maker is None:
         raise ValueError("Unknown Authz provider: %s" % words[0])
-    return Rule(text, maker(args), negated)
+    return Rule(text, maker(args), negated, methods)
 
 
 def _all(args):
@@ -196,13 +220,18 @@ def _ip(args):
             raise ValueError("Require ip: %r is not an address or network" % arg) from None
 
     def check(req):
-        try:
-            addr = ipaddress.ip_address(req.connection.remote_ip)
-        except ValueError:
-            return DENIED
-        addr = getattr(addr, "ipv4_mapped", None) or addr
-        return GRANTED if any(addr in net for net in networks) else DENIED
+        addr = client_address(req)
+        return GRANTED if addr is not None and any(addr in net for net in networks) else DENIED
     return check
+
+
+def client_address(req):
+    """The client's address (IPv4-mapped IPv6 as IPv4), None when it is no IP address."""
+    try:
+        addr = ipaddress.ip_address(req.connection.remote_ip)
+    except ValueError:
+        return None
+    return getattr(addr, "ipv4_mapped", None) or addr
 
 
 def _host(args):

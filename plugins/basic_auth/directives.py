@@ -1,60 +1,72 @@
-"""The directives of mod_auth_basic, mod_authn_file, mod_authz_core/user/groupfile/host.
+"""The directives of mod_auth_basic, mod_authn_file, mod_authz_core/user/groupfile/host,
+mod_access_compat, and the access-control side of ``<Limit>``/``<LimitExcept>``.
 
 All belong where Apache allows them: directory sections and .htaccess (AllowOverride
-AuthConfig), not server or virtual-host level.
+AuthConfig; Limit for Order/Allow/Deny and the <Limit> blocks), not server or virtual-host
+level.
 """
 
 import dataclasses
 
 from kernel import ConfigError
+from kernel import constants as C
 from kernel import directives as D
 
 from .authz import AuthzConfig, Block, make_rule, merge_authz
+from .hostaccess import ORDERS, SATISFY, HostAccess, parse_source
+from .methods import ALL, limited_to
 
 WHERE = D.ACCESS_CONF | D.HTACCESS
 BLOCK_KINDS = {"requireall": "all", "requireany": "any", "requirenone": "none"}
 BLOCK_NAMES = {"all": "<RequireAll>", "any": "<RequireAny>", "none": "<RequireNone>"}
 
+# Apache folds a section's Require lines, <Require*> blocks, AuthMerging, Order/Allow/Deny/
+# Satisfy and <Limit>/<LimitExcept> into one value: they share the key "Require". Each line
+# is read by a function (value, args, children, methods) -> new value, so that a <Limit>
+# can hand it the methods it applies to.
+LINES = {}      # lower-case name -> (Directive, line function)
 
 
-def _authz(name, **kw):
-    """Apache folds a section's Require lines, <Require*> blocks and AuthMerging into one
-    value: they share the key "Require"."""
-    return D.Directive(name, context=WHERE, override="AuthConfig", merge=merge_authz,
-                       key="Require", **kw)
+def _access(name, line, override="AuthConfig", **kw):
+    def parse(ctx, args, previous):
+        return line(previous or AuthzConfig(), args, ctx.children, ALL)
+    directive = D.Directive(name, context=WHERE, override=override, merge=merge_authz,
+                            key="Require", parse=parse, **kw)
+    LINES[name.lower()] = (directive, line)
+    return directive
 
 
-def _add_rule(previous, rule, where):
+def _add_rule(value, rule, where):
     """Put a rule at a section's top level, Apache's implicit <RequireAny>."""
     if rule.negated:
         raise ConfigError("negative %s has no effect in <RequireAny> (put it inside a "
                           "<RequireAll> with a positive Require)" % where)
-    previous = previous or AuthzConfig()
-    return dataclasses.replace(previous, rules=previous.rules + (rule,))
+    return dataclasses.replace(value, rules=value.rules + (rule,))
 
 
-def _require(ctx, args, previous):
+def _require(value, args, children, methods):
     try:
-        rule = make_rule(list(args))
+        rule = make_rule(list(args), methods)
     except ValueError as exc:
-        raise ctx.error(str(exc)) from None
-    return _add_rule(previous, rule, "Require directive")
+        raise ConfigError(str(exc)) from None
+    return _add_rule(value, rule, "Require directive")
 
 
-def _block(kind, nodes, file, line):
-    """A <RequireAll|Any|None> block from its inner configuration nodes."""
+def _block(kind, nodes, methods, file=None, line=None):
+    """A <RequireAll|Any|None> block from its inner configuration nodes (errors about the
+    block itself without a location are placed at the block by whoever reads it)."""
     children = []
     for node in nodes:
         name = node.name.lower()
         if name == "require" and not node.children:
             try:
-                child = make_rule(list(node.args))
+                child = make_rule(list(node.args), methods)
             except ValueError as exc:
                 raise ConfigError(str(exc), node.file, node.line) from None
         elif name in BLOCK_KINDS and node.children is not None:
             if node.args:
                 raise ConfigError("<%s> takes no arguments" % node.name, node.file, node.line)
-            child = _block(BLOCK_KINDS[name], node.children, node.file, node.line)
+            child = _block(BLOCK_KINDS[name], node.children, methods, node.file, node.line)
         else:
             raise ConfigError("%s is not allowed inside %s (only Require and <Require*> blocks)"
                               % (node.name, BLOCK_NAMES[kind]), node.file, node.line)
@@ -71,19 +83,96 @@ def _block(kind, nodes, file, line):
     return Block(kind, children)
 
 
-def _block_directive(kind):
+def _require_block(kind):
+    def line(value, args, children, methods):
+        return _add_rule(value, _block(kind, children, methods), BLOCK_NAMES[kind])
+    return line
+
+
+def _merging(value, args, children, methods):
+    word = args[0].lower()
+    if word not in ("off", "and", "or"):
+        raise ConfigError("AuthMerging takes Off, And or Or, not %r" % args[0])
+    return dataclasses.replace(value, merging={"off": None, "and": "all", "or": "any"}[word])
+
+
+# -- mod_access_compat --------------------------------------------------------------------
+
+def _host_lines(value, field, entry):
+    host = value.host or HostAccess()
+    host = dataclasses.replace(host, **{field: getattr(host, field) + (entry,)})
+    return dataclasses.replace(value, host=host)
+
+
+def _order(value, args, children, methods):
+    order = args[0].lower()
+    if order not in ORDERS:
+        raise ConfigError("Order takes Deny,Allow, Allow,Deny or Mutual-failure (no spaces), "
+                          "not %r" % args[0])
+    return _host_lines(value, "orders", (methods, order))
+
+
+def _from(name, field):
+    def line(value, args, children, methods):
+        if args[0].lower() != "from":
+            raise ConfigError("Allow and Deny must be followed by 'from'")
+        for word in args[1:]:
+            try:
+                value = _host_lines(value, field, (methods, parse_source(word)))
+            except ValueError as exc:
+                raise ConfigError("%s from: %s" % (name, exc)) from None
+        return value
+    return line
+
+
+def _satisfy(value, args, children, methods):
+    word = args[0].lower()
+    if word not in SATISFY:
+        raise ConfigError("Satisfy takes Any or All, not %r" % args[0])
+    return _host_lines(value, "satisfies", (methods, word))
+
+
+# -- <Limit> and <LimitExcept> --------------------------------------------------------------
+
+INSIDE_LIMIT = ("require", "requireall", "requireany", "requirenone", "order", "allow", "deny",
+                "satisfy")
+
+
+def _limit(excluded):
+    block_name = "<LimitExcept>" if excluded else "<Limit>"
+
     def parse(ctx, args, previous):
-        block = _block(kind, ctx.children, ctx.file, ctx.line)
-        return _add_rule(previous, block, BLOCK_NAMES[kind])
+        if "TRACE" in args and not excluded:
+            raise ctx.error("TRACE cannot be controlled by <Limit>")
+        unknown = [m for m in args if m != "HEAD" and (m not in C.METHODS or m == "INVALID")]
+        if unknown and ctx.context == D.HTACCESS:
+            raise ctx.error("%s: unknown method %r (only the standard methods, in capitals, "
+                            "in .htaccess)" % (block_name, unknown[0]))
+        methods = limited_to(args, excluded)
+        value = previous or AuthzConfig()
+        for node in ctx.children:
+            try:
+                value = _inside_limit(value, node, methods, block_name)
+            except ConfigError as exc:
+                if exc.file is None:
+                    exc.file, exc.line = node.file, node.line
+                raise
+        return value
     return parse
 
 
-def _merging(ctx, args, previous):
-    word = args[0].lower()
-    if word not in ("off", "and", "or"):
-        raise ctx.error("AuthMerging takes Off, And or Or, not %r" % args[0])
-    merging = {"off": None, "and": "all", "or": "any"}[word]
-    return dataclasses.replace(previous or AuthzConfig(), merging=merging)
+def _inside_limit(value, node, methods, block_name):
+    low, is_block = node.name.lower(), node.children is not None
+    if low not in INSIDE_LIMIT or LINES[low][0].block != is_block:
+        raise ConfigError("%s is not allowed inside %s (only Require, <Require*>, Order, Allow, "
+                          "Deny and Satisfy)" % ("<%s>" % node.name if is_block else node.name,
+                                                 block_name))
+    directive, line = LINES[low]
+    low_n, high_n = directive.args
+    if len(node.args) < low_n or (high_n is not None and len(node.args) > high_n):
+        raise ConfigError("%s: wrong number of arguments (%s %s)"
+                          % (directive.name, directive.name, directive.syntax))
+    return line(value, node.args, node.children or [], methods)
 
 
 def _auth_type(ctx, args, previous):
@@ -128,11 +217,23 @@ DIRECTIVES = [
     _plain("AuthBasicProvider", args=(1, None), syntax="file", parse=_providers, default=("file",)),
     D.flag("AuthBasicAuthoritative", default=True, context=WHERE, override="AuthConfig"),
     _plain("AuthBasicCharset", syntax="UTF-8|ISO-8859-1", parse=_charset, default="latin-1"),
-    _authz("Require", args=(1, None), syntax="[not] provider [args...]", parse=_require),
-    _authz("RequireAll", args=(0, 0), block=True, parse=_block_directive("all")),
-    _authz("RequireAny", args=(0, 0), block=True, parse=_block_directive("any")),
-    _authz("RequireNone", args=(0, 0), block=True, parse=_block_directive("none")),
-    _authz("AuthMerging", syntax="Off|And|Or", parse=_merging),
+    _access("Require", _require, args=(1, None), syntax="[not] provider [args...]"),
+    _access("RequireAll", _require_block("all"), args=(0, 0), block=True),
+    _access("RequireAny", _require_block("any"), args=(0, 0), block=True),
+    _access("RequireNone", _require_block("none"), args=(0, 0), block=True),
+    _access("AuthMerging", _merging, syntax="Off|And|Or"),
+    _access("Order", _order, override="Limit", syntax="Deny,Allow|Allow,Deny|Mutual-failure"),
+    _access("Allow", _from("Allow", "allows"), override="Limit", args=(2, None),
+            syntax="from all|address[/prefix]|partial address|env=[!]VAR|host..."),
+    _access("Deny", _from("Deny", "denies"), override="Limit", args=(2, None),
+            syntax="from all|address[/prefix]|partial address|env=[!]VAR|host..."),
+    _access("Satisfy", _satisfy, syntax="Any|All"),
+    # Apache takes <Limit> in .htaccess under AllowOverride Limit or AuthConfig and checks
+    # each line inside against its own category; the kernel checks the block's one category.
+    D.Directive("Limit", args=(1, None), context=WHERE, override="Limit", block=True,
+                merge=merge_authz, key="Require", syntax="METHOD...", parse=_limit(False)),
+    D.Directive("LimitExcept", args=(1, None), context=WHERE, override="Limit", block=True,
+                merge=merge_authz, key="Require", syntax="METHOD...", parse=_limit(True)),
 ]
 
 
@@ -141,3 +242,9 @@ def policy(dir_config):
     no Require applies (Apache then grants)."""
     config = dir_config["Require"]
     return config if config is not None and config.rules else None
+
+
+def host_access(dir_config):
+    """The request's Order/Allow/Deny/Satisfy (a HostAccess), or None when none apply."""
+    config = dir_config["Require"]
+    return config.host if config is not None else None
