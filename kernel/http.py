@@ -93,6 +93,9 @@ class Connection:
         self.keepalive = 0
         self.busy = False
         self.close_after = False
+        sock.settimeout(None)           # see expire(): deadlines, not socket timeouts
+        self.deadline = 0.0             # when the read or send under way expires (0: none)
+        self.sending = False
         self.messages = []
         self.msg = None
         self.error = None
@@ -144,13 +147,26 @@ class Connection:
         self.msg.complete = True
 
     # -- reading -------------------------------------------------------------------------
+    # Timeouts: no per-call socket timeout (gevent would arm a timer for every wait); the
+    # server's sweeper shuts down a connection whose deadline passed, which wakes the wait.
+
+    def expire(self):
+        """Called by the sweeper: the read or send under way took too long."""
+        self.deadline = 0.0
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR if self.sending else socket.SHUT_RD)
+        except OSError:
+            pass
+
     def fill(self, timeout=None):
-        """Read once from the socket and feed the parser; False on EOF."""
-        self.sock.settimeout(timeout or self.site.main_server.timeout)
+        """Read once from the socket and feed the parser; False on EOF or timeout."""
+        self.deadline = time.monotonic() + (timeout or self.site.main_server.timeout)
         try:
             data = self.sock.recv(RECV_SIZE)
-        except (socket.timeout, OSError):
+        except OSError:
             return False
+        finally:
+            self.deadline = 0.0
         if not data:
             return False
         msg = self.msg
@@ -267,6 +283,8 @@ class Connection:
             self.pending.clear()
         # A plain send() loop: gevent's sendall() asks getsockopt(SO_SNDBUF) on every call.
         send = self.sock.send
+        self.sending = True
+        self.deadline = time.monotonic() + self.site.main_server.timeout
         try:
             sent = send(data)
             if sent < len(data):
@@ -276,6 +294,9 @@ class Connection:
         except OSError as exc:
             self.aborted = 1
             raise ClientGone("Write failed, client closed connection.") from exc
+        finally:
+            self.sending = False
+            self.deadline = 0.0
 
     def queue(self, data):
         """Send ``data`` soon: when the greenlet yields, or with the next send_raw."""

@@ -4,6 +4,7 @@ import itertools
 import signal
 import socket
 import sys
+import time
 import traceback
 
 import gevent
@@ -15,6 +16,7 @@ from .logs import AccessLog
 from .pipeline import Pipeline
 
 GRACE_SECONDS = 10       # how long in-flight requests may take after SIGTERM
+SWEEP_SECONDS = 0.25     # timeouts are enforced to this precision
 
 
 class Server:
@@ -43,6 +45,15 @@ class Server:
         finally:
             self.connections.pop(conn.id, None)
 
+    def sweep(self):
+        """Expire reads and sends past their deadline (Timeout, KeepAliveTimeout)."""
+        while not self.site.stopping:
+            now = time.monotonic()
+            for conn, _ in list(self.connections.values()):
+                if conn.deadline and now > conn.deadline:
+                    conn.expire()
+            gevent.sleep(SWEEP_SECONDS)
+
     def start(self):
         for warning in self.site.warnings:
             self.site.log.warning(warning)
@@ -50,6 +61,7 @@ class Server:
             self.site.hook.server_start(site=self.site)
         except Exception:
             self.site.log.error("server_start hook raised:\n" + traceback.format_exc().rstrip())
+        gevent.spawn(self.sweep)
         for listener in self.listeners:
             listener.start()
         for listener in self.listeners:

@@ -396,6 +396,20 @@ def test_response_splitting_is_refused_with_500(probe, tmp_path, path):
     assert get(server.port, "/header?plain").header("X-Echo") == "plain"
 
 
+def test_a_client_that_stops_reading_is_cut_off_after_timeout(probe, tmp_path):
+    server = probe("Timeout 1")
+    conn = socket.socket()
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    conn.connect(("127.0.0.1", server.port))
+    conn.sendall(build_request("GET", "/flood", server.port))
+    log = tmp_path / "error_log"
+    deadline = time.monotonic() + 15
+    while "write failed" not in log.read_text() and time.monotonic() < deadline:
+        still_serving(server)       # other clients are served meanwhile
+    conn.close()
+    assert "probe: write failed" in log.read_text()
+
+
 # -- shutdown and concurrency ---------------------------------------------------------------
 
 def test_sigterm_lets_an_in_flight_request_finish(probe):

@@ -40,11 +40,12 @@ def handler(req):
         time.sleep(float(req.args or 1))
         req.write("finished\n")
         return OK
-    if action == "firehose":
+    if action in ("firehose", "flood"):
         try:
             while True:
-                req.write("x" * 1024)
-                time.sleep(0.005)
+                req.write("x" * (1024 if action == "firehose" else 65536))
+                if action == "firehose":
+                    time.sleep(0.005)
         except IOError as exc:
             req.log_error("probe: write failed: %s" % exc)
             raise
