@@ -11,10 +11,16 @@ def email(req, name, email, comment):
         return "A required parameter is missing, \
                please go back and correct the error"
 
+    # a field sent twice arrives as a list and an uploaded file as a Field: only text will do
+    if not all(isinstance(value, str) for value in (name, email, comment)):
+        return "Each field must be given once, as text, \
+               please go back and correct the error"
+
     # the address becomes the From: header and the envelope sender: a CR or LF in it
-    # would let the sender add headers of their own (header injection), so refuse it
-    if "\r" in email or "\n" in email:
-        return "The e-mail address must be a single line, \
+    # would let the sender add headers of their own (header injection), so refuse it;
+    # smtplib sends only ASCII addresses (anything else was a 500)
+    if "\r" in email or "\n" in email or not email.isascii():
+        return "The e-mail address must be a single line of ASCII text, \
                please go back and correct the error"
 
     # create the message text (the charset line lets the comment hold any language)
