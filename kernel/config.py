@@ -89,6 +89,21 @@ class Config:
         self.errors = []
         self.warnings = []
 
+    def value_sets(self):
+        """The directive values of every server and section (not .htaccess files), for
+        plugins that look over the whole configuration in ``configure``."""
+        for server in (self.main, *self.vhosts):
+            yield server.values
+            for section in (*server.directories, *server.directory_matches, *server.files,
+                            *server.locations):
+                yield section.values
+                for nested in section.files:
+                    yield nested.values
+
+    def allows_htaccess(self):
+        """Can any .htaccess file add directives at run time?"""
+        return any(values.get("AllowOverride") for values in self.value_sets())
+
 
 def canonical_dir(path):
     path = os.path.normpath(path)

@@ -78,6 +78,16 @@ def configure(site):
 
 
 @hookspec
+def phases_used(site):
+    """The request phases (hook names, ``auth_required`` included) this plugin takes part in
+    for this site, or ``None`` for all of them. Asked once, after ``configure``; the kernel
+    then calls the plugin's phase hooks only for those, so a plugin with nothing configured
+    costs nothing per request. Answer ``None`` whenever run-time changes (``.htaccess``,
+    handlers added by code) could make more phases yours.
+    """
+
+
+@hookspec
 def server_start(site):
     """The site is about to accept connections (after gevent patched the stdlib); no
     request arrives before every implementation returned.

@@ -26,12 +26,15 @@ class Pipeline:
 
     def __init__(self, site):
         self.site = site
+        used = {impl.plugin_name: impl.function(site=site)
+                for impl in site.hook.phases_used.get_hookimpls()}
         self.impls = {}
         for phase in PHASES + ("auth_required",):
             caller = getattr(site.hook, phase)
             # pluggy calls the last-registered (and tryfirst) implementations first.
-            self.impls[phase] = tuple((i.plugin_name, i.function)
-                                      for i in reversed(caller.get_hookimpls()))
+            self.impls[phase] = tuple(
+                (i.plugin_name, i.function) for i in reversed(caller.get_hookimpls())
+                if used.get(i.plugin_name) is None or phase in used[i.plugin_name])
 
     def run(self, req, phase):
         """Run one phase; returns its result (see kernel.hookspecs for the rules)."""

@@ -351,6 +351,15 @@ def test_plugin_exceptions_are_500(probe, tmp_path, action):
     assert server.proc.poll() is None
 
 
+def test_phase_hooks_run_only_for_the_phases_a_plugin_declares(serve, tmp_path):
+    (tmp_path / "docs").mkdir()
+    server = serve(probe_site(tmp_path), env=PROBE_ENV,
+                   args=PROBE_ARGS + ("--plugin", "kernel_probe.declared_plugin"))
+    r = get(server.port, "/info")
+    assert r.header("X-Fixups") == "called"
+    assert r.header("X-Access-Checker") is None
+
+
 def test_status_result_goes_through_the_error_path(probe):
     server = probe()
     r = get(server.port, "/status?418")

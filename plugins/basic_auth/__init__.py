@@ -54,6 +54,17 @@ def _deny(req):
     return C.HTTP_FORBIDDEN
 
 
+@hookimpl
+def phases_used(site):
+    """None of them when no section sets an access or auth directive (and no .htaccess may)."""
+    if site.config.allows_htaccess():
+        return None
+    keys = {d.store_as for d in DIRECTIVES}
+    if any(key in values for values in site.config.value_sets() for key in keys):
+        return None
+    return ()
+
+
 @hookimpl(trylast=True)
 def access_checker(req):
     """Apache's access_checker (Order/Allow/Deny) and access_checker_ex (Require before

@@ -16,7 +16,7 @@ from kernel.constants import HTTP_INTERNAL_SERVER_ERROR, OK, PYTHON_HANDLERS
 from . import methods
 from .directives import DIRECTIVES
 from .phases import IN_USE, configured, entries_for, init_then, run_phase
-from .startup import check_named_handlers, directives_in_use, run_imports
+from .startup import check_named_handlers, directives_in_use, phases_used as needed_phases, run_imports
 
 
 
@@ -34,6 +34,11 @@ def apache_modules():
 def configure(site):
     site.state[IN_USE] = directives_in_use(site)
     return check_named_handlers(site)
+
+
+@hookimpl
+def phases_used(site):
+    return needed_phases(site.state[IN_USE])
 
 
 @hookimpl

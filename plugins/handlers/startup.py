@@ -8,32 +8,52 @@ from . import dispatch
 from .directives import HANDLER_DIRECTIVES, default_function
 
 
-def _values(config):
-    """The directive values of every server and section of a parsed configuration."""
-    for server in (config.main, *config.vhosts):
-        yield server.values
-        for section in (*server.directories, *server.directory_matches, *server.files,
-                        *server.locations):
-            yield section.values
-            for nested in section.files:
-                yield nested.values
-
-
 def directives_in_use(site):
     """The handler directives some section sets, or None when any phase may have handlers
     (PythonHandlerModule, or .htaccess files that could add some at run time)."""
+    if site.config.allows_htaccess():
+        return None
     used = set()
-    for values in _values(site.config):
-        if values.get("AllowOverride") or "PythonHandlerModule" in values:
+    for values in site.config.value_sets():
+        if "PythonHandlerModule" in values:
             return None
         used.update(name for name in HANDLER_DIRECTIVES if name in values)
     return frozenset(used)
 
 
+# The kernel phases each directive runs in, in Apache's order.
+PHASE_OF = {
+    "PythonPostReadRequestHandler": ("post_read_request",),
+    "PythonInitHandler": ("post_read_request", "header_parser"),
+    "PythonTransHandler": ("translate_name",),
+    "PythonHeaderParserHandler": ("header_parser",),
+    "PythonAccessHandler": ("access_checker",),
+    "PythonAuthenHandler": ("check_user_id",),
+    "PythonAuthzHandler": ("auth_checker",),
+    "PythonTypeHandler": ("type_checker",),
+    "PythonFixupHandler": ("fixups",),
+    "PythonHandler": ("handler",),
+    "PythonLogHandler": ("log_transaction",),
+    "PythonCleanupHandler": ("request_cleanup",),
+}
+ORDER = ("post_read_request", "translate_name", "header_parser", "access_checker",
+         "check_user_id", "auth_checker", "type_checker", "fixups", "handler", "log_transaction")
+
+
+def phases_used(in_use):
+    """The phases a site's handler directives need: each configured one, and every later one
+    a running handler could ``req.add_handler`` to (PythonCleanupHandler cannot be added)."""
+    if in_use is None:
+        return None
+    phases = {phase for name in in_use for phase in PHASE_OF[name]}
+    earliest = min((ORDER.index(p) for p in phases if p in ORDER), default=len(ORDER))
+    return phases | set(ORDER[earliest:])
+
+
 def check_named_handlers(site):
     """A ``mod_python.*`` handler no enabled plugin provides is a configuration error."""
     errors = []
-    for values in _values(site.config):
+    for values in site.config.value_sets():
         checks = [(name, entry, entry.object or default_function(name))
                   for name in HANDLER_DIRECTIVES
                   for entries in values.get(name, {}).values() for entry in entries]
