@@ -25,12 +25,33 @@ _UNSAFE_VALUE = re.compile(r"[\r\n\x00]")
 _BAD_NAME = re.compile(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
 
 
-def _check_headers(req):
-    """Refuse header values that would split the response; drop them, then raise."""
-    bad = [(table, key) for table in (req.headers_out, req.err_headers_out)
-           for key, value in table.items()
-           if _UNSAFE_VALUE.search(value) or not key or _BAD_NAME.search(key)]
-    content_type = req.content_type
+_SKIPPED = frozenset(("content-length", "transfer-encoding", "connection", "content-type"))
+_status_lines = {}
+
+
+def _status_line(status, custom):
+    """b'HTTP/1.1 200 OK\\r\\n', or the handler's own status_line when it is sound."""
+    if custom and custom.startswith(str(status)) and not _UNSAFE_VALUE.search(custom):
+        return ("HTTP/1.1 %s\r\n" % custom).encode("latin-1", "replace")
+    line = _status_lines.get(status)
+    if line is None:
+        line = _status_lines[status] = ("HTTP/1.1 %d %s\r\n" % (status, C.reason(status))).encode()
+    return line
+
+
+def _header_lines(req):
+    """headers_out and err_headers_out as 'Name: value' lines. A header that would split the
+    response (CR, LF or NUL in it, or a name that is no token) is dropped, then refused."""
+    lines, bad = [], []
+    for table in (req.headers_out, req.err_headers_out):
+        if not table:
+            continue
+        for key, value in table.items():
+            if "\r" in value or "\n" in value or "\0" in value or not key or _BAD_NAME.search(key):
+                bad.append((table, key))
+            elif key.lower() not in _SKIPPED:
+                lines.append("%s: %s\r\n" % (key, value))
+    content_type = req._content_type
     if content_type and _UNSAFE_VALUE.search(content_type):
         req._content_type = None
         bad.append((None, "Content-Type"))
@@ -40,6 +61,7 @@ def _check_headers(req):
                 del table[key]
         raise InvalidHeader("response header %r has CR, LF or NUL in its value, or a bad name; "
                             "the response was refused" % bad[0][1])
+    return "".join(lines)
 
 
 class Message:
@@ -60,11 +82,12 @@ class Message:
 _date_cache = [0, b""]
 
 
-def http_date():
+def date_and_server():
+    """The Date and Server header lines, made once a second."""
     now = int(time.time())
     if _date_cache[0] != now:
         _date_cache[0] = now
-        _date_cache[1] = formatdate(now, usegmt=True).encode()
+        _date_cache[1] = b"Date: %s\r\nServer: %s\r\n" % (formatdate(now, usegmt=True).encode(), SERVER_HEADER)
     return _date_cache[1]
 
 
@@ -241,9 +264,9 @@ class Connection:
         self.site.log.error("%s: %s" % (self.remote_ip, exc), level=C.APLOG_INFO)
         status = exc.status
         body = minimal_page(status).encode()
-        head = b"HTTP/1.1 %d %s\r\nDate: %s\r\nServer: %s\r\nContent-Length: %d\r\n" \
-               b"Connection: close\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n" % (
-                   status, C.reason(status).encode(), http_date(), SERVER_HEADER, len(body))
+        head = (_status_line(status, None) + date_and_server()
+                + b"Content-Length: %d\r\nConnection: close\r\n"
+                  b"Content-Type: text/html; charset=iso-8859-1\r\n\r\n" % len(body))
         try:
             self.sock.sendall(head + body)
         except OSError:
@@ -326,48 +349,38 @@ class Connection:
 
     def _head_bytes(self, req, length):
         """Status line and headers; decides framing. ``length`` is the whole body's, if known."""
-        _check_headers(req)
+        text = _header_lines(req)
         resp = req._resp
         status = req.status
-        line = req.status_line
-        if not line or not line.startswith(str(status)) or _UNSAFE_VALUE.search(line):
-            line = "%d %s" % (status, C.reason(status))
         no_body = C.has_no_body(status)
-        lines = [b"HTTP/1.1 " + line.encode("latin-1"), b"Date: " + http_date(), b"Server: " + SERVER_HEADER]
-        out = req.headers_out
-        for key, value in out.items() + req.err_headers_out.items():
-            low = key.lower()
-            if low in ("content-length", "transfer-encoding", "connection", "content-type"):
-                continue
-            lines.append(("%s: %s" % (key, value)).encode("latin-1", "replace"))
         if no_body:
             pass
         elif length is not None:
-            lines.append(b"Content-Length: %d" % length)
+            text += "Content-Length: %d\r\n" % length
         elif resp.content_length is not None:
-            lines.append(b"Content-Length: %d" % resp.content_length)
+            text += "Content-Length: %d\r\n" % resp.content_length
         elif resp.header_only:
             pass
         elif req.proto_num >= 1001:
             resp.chunked = True
-            lines.append(b"Transfer-Encoding: chunked")
+            text += "Transfer-Encoding: chunked\r\n"
         else:
             resp.close = True
-        keep = not resp.close and not self.close_after and not self.site.stopping and self.keep_alive_ok(req)
-        if keep:
-            if req.proto_num < 1001:
-                lines.append(b"Connection: Keep-Alive")
+        if not resp.close and not self.close_after and not self.site.stopping and self.keep_alive_ok(req):
             server = req.server
-            lines.append(b"Keep-Alive: timeout=%d, max=%d" % (
-                int(server.keep_alive_timeout), max(server.keep_alive_max - self.keepalives, 0)))
+            if req.proto_num < 1001:
+                text += "Connection: Keep-Alive\r\n"
+            text += "Keep-Alive: timeout=%d, max=%d\r\n" % (
+                server.keep_alive_timeout, max(server.keep_alive_max - self.keepalives, 0))
         else:
             resp.close = True
-            lines.append(b"Connection: close")
-        if req.content_type and not no_body:
-            lines.append(b"Content-Type: " + req.content_type.encode("latin-1", "replace"))
+            text += "Connection: close\r\n"
+        if req._content_type and not no_body:
+            text += "Content-Type: %s\r\n" % req._content_type
         resp.headers_sent = True
         resp.status_sent = status
-        return b"\r\n".join(lines) + b"\r\n\r\n"
+        return (_status_line(status, req.status_line) + date_and_server()
+                + text.encode("latin-1", "replace") + b"\r\n")
 
     def flush_response(self, req):
         """Send the headers (first time) and whatever body is buffered."""
