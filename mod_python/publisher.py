@@ -4,7 +4,8 @@
 ``check(req, user, password) -> bool`` sets ``__auth__`` (and ``__auth_realm__``);
 ``@access(['user'])`` or ``@access(check)`` with ``check(req, user) -> bool`` sets
 ``__access__``. Setting those attributes by hand (on a module, function or object) works
-the same; 3.5's nested ``def __auth__`` inside a function is not read.
+the same, and so does 3.5's way: ``__auth__`` (a constant or a nested ``def``),
+``__access__`` or ``__auth_realm__`` defined inside the function's body.
 """
 
 from plugins.publisher import access, auth, handler

@@ -1,5 +1,5 @@
-"""Per-object authentication (semantics 5.7) with plain attributes instead of 3.5's
-code-object inspection.
+"""Per-object authentication (semantics 5.7): plain attributes first, else the rules 3.5
+read from a function's body (``nested.py``).
 
 Any module, function, method or object on the published path may carry:
 
@@ -11,9 +11,9 @@ Any module, function, method or object on the published path may carry:
   failing it answers 403.
 
 Set them as module globals, function attributes (``f.__auth__ = {...}``), class attributes,
-or with the :func:`auth` / :func:`access` decorators below (re-exported by
-``mod_python.publisher``). Checks run outermost first, so a module ``__auth__`` guards
-everything in it.
+with the :func:`auth` / :func:`access` decorators below (re-exported by
+``mod_python.publisher``), or, as in 3.5, inside a function's body (``nested.py``).
+Checks run outermost first, so a module ``__auth__`` guards everything in it.
 """
 
 import hmac
@@ -21,6 +21,8 @@ import hmac
 from kernel import SERVER_RETURN
 from kernel.basicauth import BadCredentials, NoCredentials, OtherScheme, challenge, parse_basic
 from kernel import constants as C
+
+from .nested import NAMES, Unreadable, nested_rules
 
 
 def auth(rule, realm=None):
@@ -76,11 +78,17 @@ class Guard:
         self.credentials = None
 
     def __call__(self, obj):
-        realm = getattr(obj, "__auth_realm__", None)
+        rules = {name: getattr(obj, name, None) for name in NAMES}
+        try:
+            rules.update(nested_rules(obj, skip=[n for n, v in rules.items() if v is not None]))
+        except Unreadable as exc:
+            self.req.log_error("%s: its nested %s cannot be read (only a constant or a plain "
+                               "def is); refused, use @auth / @access instead"
+                               % (getattr(obj, "__qualname__", obj), exc))
+            raise SERVER_RETURN(C.HTTP_INTERNAL_SERVER_ERROR) from None
+        realm, rule, allowed = rules["__auth_realm__"], rules["__auth__"], rules["__access__"]
         if realm is not None:
             self.realm = str(realm)
-        rule = getattr(obj, "__auth__", None)
-        allowed = getattr(obj, "__access__", None)
         if rule is None and allowed is None:
             return
         if self.credentials is None:
