@@ -12,6 +12,8 @@ The kernel calls the implementations one by one in pluggy's order (``tryfirst``/
 honoured, later-registered first) and applies Apache's rule for the phase. A plugin that needs
 to act both early and late in one phase registers two functions with
 ``@hookimpl(specname="check_user_id", tryfirst=True)`` and ``(..., trylast=True)``.
+Hook wrappers (``wrapper=True``) are not called for phase hooks: Apache's phases have no
+"around" step, and a wrapper could not tell DECLINED from OK.
 
 * **run-all** phases (post_read_request, header_parser, access_checker, fixups,
   log_transaction): ``None``, ``OK`` and ``DECLINED`` let the next plugin run; ``DONE`` or an

@@ -34,7 +34,8 @@ class Pipeline:
             # pluggy calls the last-registered (and tryfirst) implementations first.
             self.impls[phase] = tuple(
                 (i.plugin_name, i.function) for i in reversed(caller.get_hookimpls())
-                if used.get(i.plugin_name) is None or phase in used[i.plugin_name])
+                if not (i.hookwrapper or i.wrapper)
+                and (used.get(i.plugin_name) is None or phase in used[i.plugin_name]))
 
     def run(self, req, phase):
         """Run one phase; returns its result (see kernel.hookspecs for the rules)."""
