@@ -1,5 +1,4 @@
-"""Per-object authentication (semantics 5.7): plain attributes first, else the rules 3.5
-read from a function's body (``nested.py``).
+"""Per-object authentication (semantics 5.7), from plain attributes and decorators.
 
 Any module, function, method or object on the published path may carry:
 
@@ -11,9 +10,10 @@ Any module, function, method or object on the published path may carry:
   failing it answers 403.
 
 Set them as module globals, function attributes (``f.__auth__ = {...}``), class attributes,
-with the :func:`auth` / :func:`access` decorators below (re-exported by
-``mod_python.publisher``), or, as in 3.5, inside a function's body (``nested.py``).
-Checks run outermost first, so a module ``__auth__`` guards everything in it.
+or with the :func:`auth` / :func:`access` decorators below (re-exported by
+``mod_python.publisher``). Rules 3.5 read from inside a function's body are not read, and such
+a function is refused (500) rather than published unprotected (``nested.py``). Checks run
+outermost first, so a module ``__auth__`` guards everything in it.
 """
 
 import hmac
@@ -22,7 +22,7 @@ from kernel import SERVER_RETURN
 from kernel.basicauth import BadCredentials, NoCredentials, OtherScheme, challenge, parse_basic
 from kernel import constants as C
 
-from .nested import NAMES, Unreadable, nested_rules
+from .nested import NAMES, nested_rule_names
 
 
 def auth(rule, realm=None):
@@ -79,13 +79,13 @@ class Guard:
 
     def __call__(self, obj):
         rules = {name: getattr(obj, name, None) for name in NAMES}
-        try:
-            rules.update(nested_rules(obj, skip=[n for n, v in rules.items() if v is not None]))
-        except Unreadable as exc:
-            self.req.log_error("%s: its nested %s cannot be read (only a constant or a plain "
-                               "def is); refused, use @auth / @access instead"
-                               % (getattr(obj, "__qualname__", obj), exc))
-            raise SERVER_RETURN(C.HTTP_INTERNAL_SERVER_ERROR) from None
+        nested = nested_rule_names(obj, skip=[n for n, v in rules.items() if v is not None])
+        if nested:
+            self.req.log_error("%s defines %s inside its body, which greenphase does not read "
+                               "(mod_python 3.5 dug it out of the bytecode); refused: set it as "
+                               "an attribute or use @auth / @access" % (
+                                   getattr(obj, "__qualname__", obj), ", ".join(sorted(nested))))
+            raise SERVER_RETURN(C.HTTP_INTERNAL_SERVER_ERROR)
         realm, rule, allowed = rules["__auth_realm__"], rules["__auth__"], rules["__access__"]
         if realm is not None:
             self.realm = str(realm)
