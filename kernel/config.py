@@ -22,7 +22,7 @@ APACHE_ONLY = {name.lower() for name in (
     "MaxRequestWorkers", "MaxClients", "ServerLimit", "ThreadsPerChild", "ThreadLimit",
     "MaxConnectionsPerChild", "MaxRequestsPerChild", "ScoreBoardFile", "EnableSendfile",
     "EnableMMAP", "DefaultRuntimeDir", "GracefulShutdownTimeout", "ListenBacklog",
-    "HostnameLookups", "ServerTokens", "TraceEnable", "DefaultType", "AddDefaultCharset",
+    "HostnameLookups", "ServerTokens", "TraceEnable", "DefaultType",
     "UseCanonicalName", "ServerAdmin", "NameVirtualHost", "AddOutputFilterByType",
     "AddOutputFilter", "AddInputFilter", "SetOutputFilter", "SetInputFilter", "AddEncoding",
     "AddLanguage", "AddCharset", "LanguagePriority", "ForceLanguagePriority", "IndexOptions",
@@ -119,6 +119,7 @@ class Builder:
         self.defines = dict(defines or {})
         self.server_root = server_root
         self.warned = set()
+        self.including = []             # files being read, to refuse an Include cycle
 
     # -- entry points --------------------------------------------------------------------
     def build(self, path):
@@ -127,6 +128,7 @@ class Builder:
         config = Config(path, root)
         self.config = config
         config.defines = self.defines
+        self.including = [os.path.realpath(path)]
         try:
             nodes = parse_file(path)
         except ConfigError as exc:
@@ -191,8 +193,10 @@ class Builder:
                 if context != D.SERVER or len(args) != 1:
                     self._error(node, "ServerRoot takes one directory, at server level only")
                 else:
-                    self.config.server_root = os.path.normpath(
-                        os.path.join(os.path.dirname(node.file), args[0]))
+                    root = os.path.normpath(os.path.join(os.path.dirname(node.file), args[0]))
+                    if not os.path.isdir(root):
+                        self._error(node, "ServerRoot must be an existing directory: %s" % root)
+                    self.config.server_root = root
             else:
                 self._directive(node, low, args, server, section, context, allowed)
 
@@ -209,12 +213,21 @@ class Builder:
         for path in matches:
             if os.path.isdir(path):
                 continue
+            real = os.path.realpath(path)
+            if real in self.including:
+                self._error(node, "Include of %s includes itself (directly or through other "
+                                  "files)" % path)
+                continue
             try:
                 nodes = parse_file(path)
             except ConfigError as exc:
                 self.config.errors.append(exc)
                 continue
-            self._walk(nodes, server, section, context, allowed)
+            self.including.append(real)
+            try:
+                self._walk(nodes, server, section, context, allowed)
+            finally:
+                self.including.pop()
 
     def _condition(self, node, args, known):
         if len(args) != 1:
@@ -325,7 +338,7 @@ class Builder:
             expected = ("%d" % low_n if low_n == high_n else
                         "at least %d" % low_n if high_n is None else "%d to %d" % (low_n, high_n))
             self._error(node, "%s takes %s argument%s%s, got %d" % (
-                directive.name, expected, "" if expected == "1" else "s",
+                directive.name, expected, "" if expected in ("1", "at least 1") else "s",
                 (": " + directive.syntax) if directive.syntax else "", len(args)))
             return
         target = section.values if section is not None else server.values

@@ -43,8 +43,8 @@ def split_args(text, file=None, line=None):
                     i += 1
                 word.append(text[i])
                 i += 1
-            if i >= n:
-                raise ConfigError("unterminated %s quote in %r" % (quote, text), file, line)
+            # Unterminated: the rest of the line is the word, as Apache reads
+            # 'ErrorDocument 403 "Sorry, no' (a message, not a path).
             args.append("".join(word))
             i += 1
         else:

@@ -149,5 +149,8 @@ AP_REQ_DEFAULT_PATH_INFO = 2
 # The content-handler names mod_python answers to (AddHandler/SetHandler).
 PYTHON_HANDLERS = ("mod_python", "python-program")
 
+# Apache's magic content type of a directory: internal, never sent to a client.
+DIR_MAGIC_TYPE = "httpd/unix-directory"
+
 # Name of Apache's default content handler: the static plugin serves it.
 DEFAULT_HANDLER = "default-handler"

@@ -19,7 +19,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 EMULATED_MODULES = {"core", "http", "so", "mime", "dir", "alias", "log_config", "mpm_event",
                     "unixd", "env", "setenvif", "filter"}
 
-DIRECTORY_TYPE = "httpd/unix-directory"
+DIRECTORY_TYPE = C.DIR_MAGIC_TYPE
 
 
 @hookimpl
@@ -133,6 +133,9 @@ def map_to_storage(req):
         elif rest:
             first, sep, after = rest[1:].partition("/")
             path, rest, st = os.path.join(path, first), sep + after, None
+    if os.path.basename(path).startswith(".ht"):
+        # Apache's stock configuration denies .htaccess, .htpasswd and the like everywhere.
+        return C.HTTP_FORBIDDEN
     req.filename = path
     req.canonical_filename = path
     req.path_info = rest

@@ -21,9 +21,12 @@ def _int(minimum=0):
 def _seconds(ctx, args, previous):
     text = args[0].lower()
     try:
-        return int(text[:-2]) / 1000.0 if text.endswith("ms") else float(text)
+        value = int(text[:-2]) / 1000.0 if text.endswith("ms") else float(text)
     except ValueError:
         raise ctx.error("expected a number of seconds, got %r" % args[0]) from None
+    if not value > 0:
+        raise ctx.error("expected a positive number of seconds, got %r" % args[0])
+    return value
 
 
 def _path(ctx, args, previous):
@@ -193,6 +196,13 @@ def _accept_path_info(ctx, args, previous):
     return word
 
 
+def _default_charset(ctx, args, previous):
+    word = args[0]
+    if word.lower() == "off":
+        return None
+    return "iso-8859-1" if word.lower() == "on" else word
+
+
 def _directory_index(ctx, args, previous):
     if args[0].lower() == "disabled":
         return []
@@ -241,6 +251,8 @@ CORE_DIRECTIVES = [
     Directive("AllowOverride", (1, None), DIRECTORY, syntax="None|All|AuthConfig|FileInfo|Indexes|Limit|Options",
               parse=_allow_override, default=frozenset()),
     Directive("AccessFileName", (1, 1), RSRC_CONF, syntax="filename", default=".htaccess"),
+    Directive("AddDefaultCharset", (1, 1), OR_ALL, override="FileInfo", syntax="On|Off|charset",
+              parse=_default_charset),
     Directive("AcceptPathInfo", (1, 1), OR_ALL, override="FileInfo", syntax="On|Off|Default",
               parse=_accept_path_info, default="default"),
     Directive("ErrorLog", (1, 1), RSRC_CONF, syntax="file-path", parse=_log_target),

@@ -1,5 +1,6 @@
 """The request head as the kernel hands it on: request line, target, headers."""
 
+import re
 import time
 from urllib.parse import unquote_to_bytes
 
@@ -49,13 +50,20 @@ def normalize_path(raw):
     return path
 
 
+_HOST = re.compile(r"(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]*))(?::(\d{0,5}))?\Z")
+
+
 def hostname_of(host):
-    """The host part of a Host header, lower-cased ('[::1]:80' -> '::1'), or None."""
+    """The host part of a Host header, lower-cased ('[::1]:80' -> '::1'), or None.
+
+    A Host that is no host name, IP literal and port is a 400, as in Apache: it is copied
+    into redirects and URLs the server builds."""
     if not host:
         return None
-    if host.startswith("["):
-        return host[1:].partition("]")[0].lower()
-    return host.partition(":")[0].lower() or None
+    match = _HOST.match(host)
+    if not match or (match.group(3) and int(match.group(3)) > 65535):
+        raise BadRequest(400, "malformed Host header")
+    return (match.group(1) or match.group(2)).lower() or None
 
 
 class Head:

@@ -9,7 +9,7 @@ import gevent
 import httptools
 
 from . import constants as C
-from .body import Body
+from .body import DRAIN_LIMIT, Body
 from .errors import InvalidHeader
 from .head import BadRequest, Head
 from .pipeline import ClientGone, minimal_page, process
@@ -269,8 +269,20 @@ class Connection:
                   b"Content-Type: text/html; charset=iso-8859-1\r\n\r\n" % len(body))
         try:
             self.sock.sendall(head + body)
+            # Lingering close: read what the client is still sending, so that closing with
+            # unread data does not reset the connection before it reads our answer.
+            self.sock.shutdown(socket.SHUT_WR)
+            self.deadline = time.monotonic() + 2
+            drained = 0
+            while drained < DRAIN_LIMIT:
+                data = self.sock.recv(RECV_SIZE)
+                if not data:
+                    break
+                drained += len(data)
         except OSError:
             pass
+        finally:
+            self.deadline = 0.0
 
     def handle(self, msg):
         """Build the request, run the pipeline; True when the connection may serve another."""
@@ -353,6 +365,10 @@ class Connection:
         resp = req._resp
         status = req.status
         no_body = C.has_no_body(status)
+        if length is None and resp.content_length is None:
+            declared = req.headers_out.getfirst("Content-Length")    # set by hand, as old code does
+            if declared is not None and declared.strip().isdigit():
+                resp.content_length = int(declared)
         if no_body:
             pass
         elif length is not None:
@@ -375,8 +391,13 @@ class Connection:
         else:
             resp.close = True
             text += "Connection: close\r\n"
-        if req._content_type and not no_body:
-            text += "Content-Type: %s\r\n" % req._content_type
+        content_type = req._content_type
+        if content_type and not no_body and content_type != C.DIR_MAGIC_TYPE:
+            charset = req.dir_config["AddDefaultCharset"]
+            if charset and content_type.startswith(("text/plain", "text/html")) \
+                    and "charset=" not in content_type:
+                content_type += "; charset=" + charset
+            text += "Content-Type: %s\r\n" % content_type
         resp.headers_sent = True
         resp.status_sent = status
         return (_status_line(status, req.status_line) + date_and_server()

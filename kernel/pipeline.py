@@ -182,7 +182,8 @@ def send_error(req, status, failure=None):
         resp.out.clear()
         resp.out_len = 0
         resp.content_length = None
-        if 300 <= status < 400 and "Location" in req.headers_out and "Location" not in req.err_headers_out:
+        if (300 <= status < 400 or status == 201) and "Location" in req.headers_out \
+                and "Location" not in req.err_headers_out:
             req.err_headers_out["Location"] = req.headers_out.getfirst("Location")
         req.headers_out.clear()
         req.status = status

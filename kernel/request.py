@@ -148,7 +148,8 @@ class Request:
         The first flush sends the status line and headers; later header changes are ignored.
         """
         if isinstance(data, str):
-            data = data.encode("utf-8")
+            # surrogateescape: a path with invalid UTF-8 (%ff) echoes back as its own bytes
+            data = data.encode("utf-8", "surrogateescape")
         elif not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError("write() takes str or bytes, not %s" % type(data).__name__)
         resp = self._resp
@@ -223,6 +224,8 @@ class Request:
 
     def construct_url(self, path):
         host = self.hostname or self.server.server_hostname
+        if ":" in host:
+            host = "[%s]" % host        # an IPv6 address
         port = self.connection.local_addr[1]
         hostport = host if port == 80 else "%s:%d" % (host, port)
         return "http://%s%s" % (hostport, quote(path, safe="/%:@&=+$,;~!*'()?"))

@@ -18,8 +18,8 @@ def site(tmp_path, text, name="site.conf", plugins=(), **kw):
 
 def test_arguments_split_like_apache():
     assert split_args('a "b c" \'d e\' "q\\"x"') == ["a", "b c", "d e", 'q"x']
-    with pytest.raises(ConfigError):
-        split_args('"open')
+    # An unterminated quote takes the rest of the line, as Apache reads it.
+    assert split_args('403 "Sorry, no entry') == ["403", "Sorry, no entry"]
 
 
 def test_continuation_comments_and_sections():
@@ -75,6 +75,23 @@ def test_include_define_and_conditionals(tmp_path):
     assert config["DirectoryIndex"] == ["start.html"]
     assert config["Timeout"] == 2
     assert config["KeepAliveTimeout"] == 7
+
+
+def test_an_include_cycle_is_an_error_not_a_crash(tmp_path):
+    (tmp_path / "a.conf").write_text("Include b.conf\n")
+    (tmp_path / "b.conf").write_text("Include a.conf\n")
+    s = site(tmp_path, "Include a.conf\n")
+    assert any("includes itself" in str(e) and "b.conf:1" in str(e) for e in s.errors)
+    selfish = site(tmp_path, "Include site2.conf\n", name="site2.conf")
+    assert "includes itself" in str(selfish.errors[0])
+
+
+def test_server_root_and_timeouts_are_checked(tmp_path):
+    s = site(tmp_path, "ServerRoot /nonexistent/greenphase\nTimeout -1\nKeepAliveTimeout 0\n")
+    messages = [str(e) for e in s.errors]
+    assert any("ServerRoot must be an existing directory" in m for m in messages)
+    assert sum("positive number of seconds" in m for m in messages) == 2
+    assert "takes at least 1 argument:" in str(site(tmp_path, "DirectoryIndex\n", name="d.conf").errors[0])
 
 
 def test_undefined_variable_is_an_error(tmp_path):

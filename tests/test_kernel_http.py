@@ -419,6 +419,56 @@ def test_a_client_that_stops_reading_is_cut_off_after_timeout(probe, tmp_path):
     assert "probe: write failed" in log.read_text()
 
 
+def test_content_length_set_by_hand_is_sent_instead_of_chunking(probe):
+    r = get(probe().port, "/length")
+    assert r.framing == "length" and r.header("Content-Length") == "6" and r.body == b"abcdef"
+
+
+def test_location_survives_a_201(probe):
+    r = get(probe().port, "/created")
+    assert r.status == 201 and r.header("Location") == "/things/1"
+
+
+def test_invalid_utf8_in_the_path_echoes_as_its_bytes(probe):
+    r = get(probe().port, "/x/%ff/echo-uri")
+    assert r.status == 200 and r.body == b"/x/\xff/echo-uri"
+
+
+@pytest.mark.parametrize("host", ["a b", "x/../y", "<script>", 'ex"ample', "x:99999", "x:abc"])
+def test_malformed_host_is_400(probe, host):
+    server = probe()
+    raw = f"GET /sub HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+    assert exchange(server.port, raw).status == 400
+    still_serving(server)
+
+
+def test_ipv6_host_keeps_its_brackets_in_urls(probe):
+    server = probe()
+    raw = f"GET /url HTTP/1.1\r\nHost: [::1]:{server.port}\r\nConnection: close\r\n\r\n".encode()
+    assert exchange(server.port, raw).body == f"http://[::1]:{server.port}/x".encode()
+
+
+def test_htaccess_and_htpasswd_are_never_served(probe, tmp_path):
+    docs = tmp_path / "docs"
+    (docs / ".htpasswd").write_text("spam:secret\n")
+    server = probe(f'<Directory "{docs}">\n SetHandler None\n</Directory>')
+    assert get(server.port, "/.htpasswd").status == 403
+    assert get(server.port, "/.htaccess").status == 403
+
+
+def test_add_default_charset(probe, tmp_path):
+    server = probe("AddDefaultCharset utf-8")
+    assert get(server.port, "/stream").header("Content-Type") == "text/plain; charset=utf-8"
+    assert get(server.port, "/info").header("Content-Type") == "application/json"
+
+
+def test_oversized_head_gets_an_answer_not_a_reset(probe):
+    server = probe()
+    with Connection(server.port) as conn:
+        conn.send(b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert conn.read_response().status == 414
+
+
 # -- shutdown and concurrency ---------------------------------------------------------------
 
 def test_sigterm_lets_an_in_flight_request_finish(probe):

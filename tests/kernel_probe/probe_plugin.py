@@ -71,6 +71,23 @@ def handler(req):
         req.content_type = unquote(req.args or "")
         req.write("typed", 0)
         return OK
+    if action == "length":          # old download code sets Content-Length by hand
+        req.content_type = "text/plain"
+        req.headers_out["Content-Length"] = "6"
+        req.write("abc")
+        req.write("def")
+        return OK
+    if action == "created":
+        req.headers_out["Location"] = "/things/1"
+        return 201
+    if action == "echo-uri":
+        req.content_type = "text/plain"
+        req.write(req.uri)
+        return OK
+    if action == "url":
+        req.content_type = "text/plain"
+        req.write(req.construct_url("/x"), 0)
+        return OK
     if action == "status":
         return int(req.args)
     req.content_type = "application/json"
