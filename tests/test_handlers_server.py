@@ -197,3 +197,33 @@ def test_handlers_from_htaccess_and_added_for_unconfigured_phases(serve, tmp_pat
     server = serve(f'DocumentRoot "{docs}"\n<Directory "{docs}/open">\n{inside}</Directory>\n')
     assert get(server.port, "/open/a").text == "logged before: []"
     assert get(server.port, "/open/b").text == "logged before: ['/open/a']"
+
+
+TUTORIAL_SCRIPT = '''from mod_python import apache
+
+def handler(req):
+
+    req.content_type = "text/plain"
+    req.write("Hello World!")
+
+    return apache.OK
+'''
+
+
+@pytest.mark.parametrize("directive, layout", [
+    ("PythonHandler myscript", "myscript.py"),
+    ("PythonHandler myscript::spam", "myscript.py"),
+    ("PythonHandler subdir.myscript", "subdir/myscript.py"),
+])
+def test_tutorial_hello_config_variants(serve, tmp_path, directive, layout):
+    """The tutorial's config verbatim (its lost </Directory> restored), the handler named with
+    '::', and a module in a subdirectory named in package notation (no __init__.py)."""
+    site = tmp_path / "mywebdir"
+    (site / layout).parent.mkdir(parents=True, exist_ok=True)
+    script = TUTORIAL_SCRIPT.replace("def handler", "def spam") if "::spam" in directive else TUTORIAL_SCRIPT
+    (site / layout).write_text(script)
+    server = serve(f"DocumentRoot {tmp_path}\n<Directory {site}>\n    AddHandler mod_python .py\n"
+                   f"    {directive}\n    PythonDebug On\n</Directory>\n")
+    for name in ("myscript.py", "montypython.py"):
+        r = get(server.port, "/mywebdir/" + name)
+        assert (r.status, r.body, r.header("Content-Type")) == (200, b"Hello World!", "text/plain")
