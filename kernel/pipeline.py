@@ -294,12 +294,18 @@ def internal_redirect(req, uri, method=None):
 
 
 def fast_redirect(req, uri):
-    """Re-map this request to ``uri`` in place (mod_dir's DirectoryIndex)."""
+    """Re-map this request to ``uri`` in place (mod_dir's DirectoryIndex). The new file is
+    checked as a request for it would be: its own access and authentication rules apply."""
     req.uri = uri
-    req.filename = None
+    req.filename = req.finfo = None
+    req.path_info = ""
+    req._content_type = req.handler = None
     pipeline = req.site.pipeline
-    for phase in ("translate_name", "map_to_storage", "type_checker"):
+    for phase in ("translate_name", "map_to_storage"):
         result = pipeline.run(req, phase)
         if _stops(result):
             return result
-    return OK
+    result = _access_and_auth(req)
+    if result != OK:
+        return result
+    return _required(req, "type_checker", "find types")

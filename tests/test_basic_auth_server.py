@@ -212,3 +212,34 @@ def test_tutorial_protected_with_credentials(tutorial_site):
     for uri in TUTORIAL_SPELLINGS:
         response = get(tutorial_site.port, uri, {"Authorization": GOOD})
         assert (response.status, response.body) == (200, b"Hello World!"), uri
+
+
+def test_directory_index_is_checked_as_the_index_file(serve, tmp_path):
+    """DirectoryIndex serves the index through its own rules: a <Files> that denies or
+    protects index.html cannot be sidestepped by asking for the directory."""
+    docs = tmp_path / "docs"
+    for name in ("denied", "guarded"):
+        (docs / name).mkdir(parents=True)
+        (docs / name / "index.html").write_text("secret index\n")
+    (tmp_path / "htpasswd").write_text("spam:" + bcrypt.hashpw(b"eggs", bcrypt.gensalt(4)).decode() + "\n")
+    server = serve(f"""DocumentRoot "{docs}"
+<Directory "{docs}/denied">
+    <Files index.html>
+        Require all denied
+    </Files>
+</Directory>
+<Directory "{docs}/guarded">
+    AuthType Basic
+    AuthName "Restricted Area"
+    AuthUserFile "{tmp_path}/htpasswd"
+    <Files index.html>
+        Require valid-user
+    </Files>
+</Directory>
+""")
+    assert get(server.port, "/denied/index.html").status == 403
+    assert get(server.port, "/denied/").status == 403
+    r = get(server.port, "/guarded/")
+    assert r.status == 401 and r.header("WWW-Authenticate") == CHALLENGE
+    r = get(server.port, "/guarded/", headers={"Authorization": GOOD})
+    assert r.status == 200 and r.body == b"secret index\n"
