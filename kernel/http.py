@@ -68,7 +68,7 @@ class Message:
     """One request as the parser delivers it: head, then body pieces."""
 
     __slots__ = ("url", "headers", "head_done", "body", "complete", "method", "version",
-                 "keep_alive", "header_bytes")
+                 "keep_alive", "header_bytes", "url_bytes")
 
     def __init__(self):
         self.url = []
@@ -76,7 +76,8 @@ class Message:
         self.head_done = False
         self.body = []
         self.complete = False
-        self.header_bytes = 0
+        self.header_bytes = 0       # raw bytes received before the head was complete
+        self.url_bytes = 0
 
 
 _date_cache = [0, b""]
@@ -143,8 +144,8 @@ class Connection:
     def on_url(self, url):
         msg = self.msg
         msg.url.append(url)
-        msg.header_bytes += len(url)
-        if msg.header_bytes > self.limit_line:
+        msg.url_bytes += len(url)
+        if msg.url_bytes > self.limit_line:
             raise BadRequest(414, "request line longer than LimitRequestLine")
 
     def on_header(self, name, value):
@@ -289,7 +290,7 @@ class Connection:
         head = Head.from_message(msg)
         server = self.site.server_for(head.hostname, self.local_addr[1])
         resp = Response(self, msg.method == "HEAD")
-        body = Body(self, msg, head.headers, msg.version)
+        body = Body(self, msg, head.headers, msg.version, resp)
         req = self.site.request_class(self.site, server, self, resp, head, body)
         self.close_after = False
         process(req)
@@ -434,7 +435,14 @@ class Connection:
                 body = b""
             resp.bytes_sent += len(body)
             self.send_raw(head + body)
-            return
-        resp.finished = True
-        self.flush_response(req)
-        self.send_raw(b"0\r\n\r\n" if resp.chunked else b"")
+        else:
+            resp.finished = True
+            self.flush_response(req)
+            self.send_raw(b"0\r\n\r\n" if resp.chunked else b"")
+        if resp.content_length is not None and not resp.header_only \
+                and not C.has_no_body(resp.status_sent) and resp.bytes_sent != resp.content_length:
+            # The body did not match its declared length: the client cannot find the next
+            # response, so this connection ends here.
+            self.close_after = True
+            req.log_error("response body of %d bytes, but Content-Length said %d"
+                          % (resp.bytes_sent, resp.content_length))

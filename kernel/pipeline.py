@@ -15,6 +15,8 @@ PHASES = ("post_read_request", "translate_name", "map_to_storage", "header_parse
           "access_checker", "check_user_id", "auth_checker", "type_checker", "fixups", "handler",
           "log_transaction", "request_cleanup")
 MAX_REDIRECTS = 10
+# Statuses after which Apache closes the connection (the request may not have been read whole).
+DROPS_CONNECTION = frozenset((400, 408, 411, 413, 414, 500, 501, 503))
 
 
 class ClientGone(IOError):
@@ -134,6 +136,7 @@ def _check_body_limit(req):
     limit = req.dir_config["LimitRequestBody"]
     req._body.limit = limit
     if limit and req._body.declared_length is not None and req._body.declared_length > limit:
+        req._resp.conn.close_after = True       # rather than read the body we refused
         req.log_error("Requested content-length of %d is larger than the configured limit of %d"
                       % (req._body.declared_length, limit))
         return C.HTTP_REQUEST_ENTITY_TOO_LARGE
@@ -178,6 +181,8 @@ def send_error(req, status, failure=None):
     """The error path: status line, err_headers_out, and a body from the error_page hook."""
     resp = req._resp
     appended = resp.headers_sent
+    if status in DROPS_CONNECTION:
+        resp.conn.close_after = True
     if not appended:
         resp.out.clear()
         resp.out_len = 0
@@ -270,6 +275,8 @@ def internal_redirect(req, uri, method=None):
     if depth >= MAX_REDIRECTS:
         req.log_error("Request exceeded the limit of %d internal redirects" % MAX_REDIRECTS)
         raise SERVER_RETURN(C.HTTP_INTERNAL_SERVER_ERROR)
+    if not req._resp.headers_sent:
+        req._resp.content_length = None     # the new request declares its own length
     head = req._head.redirected(uri, method or req.method)
     new = req.site.request_class(req.site, req.server, req.connection, req._resp, head, req._body)
     new.prev = req

@@ -469,6 +469,50 @@ def test_oversized_head_gets_an_answer_not_a_reset(probe):
         assert conn.read_response().status == 414
 
 
+def test_a_body_longer_than_its_declared_length_ends_the_connection(probe):
+    server = probe()
+    with Connection(server.port) as conn:
+        r = conn.request(build_request("GET", "/wronglength", server.port, close=False))
+        assert r.header("Content-Length") == "3"
+        assert conn.read_to_close() == b"def"       # no next response can be mistaken for it
+
+
+def test_no_100_continue_inside_a_started_response(probe):
+    server = probe()
+    raw = (b"POST /write-then-read HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+           b"Expect: 100-continue\r\nConnection: close\r\n\r\nhello")
+    r = exchange(server.port, raw)
+    assert r.status == 200 and r.body == b"first;hello"
+
+
+def test_a_broken_chunked_body_is_400_and_closes(probe):
+    server = probe()
+    with Connection(server.port) as conn:
+        conn.send(b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  b"3\r\nabc\r\nZZ\r\n")
+        r = conn.read_response()
+        assert r.status == 400 and r.header("Connection") == "close"
+        assert conn.read_to_close() == b""
+    still_serving(server)
+
+
+def test_413_closes_instead_of_reading_the_refused_body(probe):
+    server = probe("LimitRequestBody 10")
+    with Connection(server.port) as conn:
+        conn.send(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n\r\n" + b"x" * 1000)
+        r = conn.read_response()
+        assert r.status == 413 and r.header("Connection") == "close"
+
+
+def test_a_long_url_split_from_its_headers_is_not_414(probe):
+    server = probe()
+    with Connection(server.port) as conn:
+        conn.send(b"GET /info?" + b"q" * 5000)
+        conn.send(b" HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: %s\r\n" % (n, b"v" * 1000)
+                                                        for n in range(8)) + b"Connection: close\r\n\r\n")
+        assert conn.read_response().status == 200
+
+
 # -- shutdown and concurrency ---------------------------------------------------------------
 
 def test_sigterm_lets_an_in_flight_request_finish(probe):

@@ -77,6 +77,15 @@ def handler(req):
         req.write("abc")
         req.write("def")
         return OK
+    if action == "wronglength":     # declares 3 bytes, sends 6
+        req.set_content_length(3)
+        req.write("abcdef")
+        return OK
+    if action == "write-then-read":
+        req.content_type = "text/plain"
+        req.write("first;")
+        req.write(req.read())
+        return OK
     if action == "created":
         req.headers_out["Location"] = "/things/1"
         return 201
