@@ -1,7 +1,7 @@
 """Form data shared by every plugin and the mod_python face (mod_python.util's model).
 
 Query strings and urlencoded bodies are parsed here; multipart bodies are streamed through
-the ``multipart`` package, uploads straight into temporary files. Names and values come out
+the ``multipart`` package, uploads into memory and, past 64 KiB, temporary files. Names and values come out
 as ``str`` (UTF-8, or the part's charset, falling back to Latin-1 so nothing is lost), where
 mod_python 3.5 on Python 3 produced bytes for POSTed fields.
 """
@@ -21,6 +21,8 @@ from . import constants as C
 from .errors import SERVER_RETURN
 from .tables import Table
 
+MAX_PARTS = 1000            # parts in one multipart body; more is a 400, not a descriptor flood
+SPOOL_SIZE = 1 << 16        # an upload moves to a temporary file past this size
 READ_BLOCK = 65536
 _FIELD_SEPARATOR = re.compile(rb"[&;]")
 
@@ -172,7 +174,8 @@ class FieldStorage:
 
     def _read_multipart(self, blocks, boundary, length, file_callback, field_callback):
         """Stream the parts (multipart.MultipartError is a ValueError: 400)."""
-        parser = multipart.PushMultipartParser(boundary, content_length=length)
+        parser = multipart.PushMultipartParser(boundary, content_length=length,
+                                               max_segment_count=MAX_PARTS)
         part = None
         for block in blocks:
             for event in parser.parse(block):
@@ -259,7 +262,9 @@ class _Part:
         if segment.name is None:
             self.sink = None        # a nameless part cannot be addressed: read and dropped
         elif segment.filename is not None:
-            self.sink = file_callback(segment.filename) if file_callback else tempfile.TemporaryFile("w+b")
+            # Small uploads stay in memory: a form of many tiny files costs no descriptors.
+            self.sink = (file_callback(segment.filename) if file_callback
+                         else tempfile.SpooledTemporaryFile(SPOOL_SIZE, "w+b"))
         elif field_callback:
             self.sink = field_callback()
         else:

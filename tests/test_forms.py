@@ -185,8 +185,19 @@ def test_upload_streams_to_an_anonymous_temporary_file():
     data = bytes(range(256)) * 2000
     body = multipart_body((['Content-Disposition: form-data; name="f"; filename="b.bin"'], data))
     up = FieldStorage(multipart_request(body))["f"]
-    assert not isinstance(up.file, io.BytesIO) and up.file.fileno() >= 0
+    assert up.file._rolled and up.file.fileno() >= 0       # past 64 KiB: on disk
     assert up.value == data
+
+
+def test_small_uploads_stay_in_memory_and_parts_are_capped():
+    body = multipart_body(*[(['Content-Disposition: form-data; name="f"; filename="t%d"' % n], b"x")
+                            for n in range(50)])
+    fs = FieldStorage(multipart_request(body))
+    assert len(fs.getlist("f")) == 50 and not any(f.file._rolled for f in fs.getlist("f"))
+    flood = multipart_body(*[(['Content-Disposition: form-data; name="f"; filename="t"'], b"x")] * 1001)
+    with pytest.raises(SERVER_RETURN) as exc:
+        FieldStorage(multipart_request(flood))
+    assert status_of(exc) == 400
 
 
 def test_file_and_field_callbacks_receive_the_data():
