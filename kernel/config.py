@@ -178,7 +178,10 @@ class Builder:
         for node in nodes:
             args = self._subst(node)
             low = node.name.lower()
-            if node.is_section:
+            if context == D.HTACCESS and low in ("include", "includeoptional", "define",
+                                                 "undefine", "serverroot"):
+                self._error(node, "%s is not allowed in .htaccess" % node.name)
+            elif node.is_section:
                 self._section(node, low, args, server, section, context, allowed)
             elif low in ("include", "includeoptional"):
                 self._include(node, low, args, server, section, context, allowed)

@@ -6,9 +6,10 @@ Its phase hooks are ``trylast``: they apply when no plugin answered first.
 import mimetypes
 import os
 import stat
+from urllib.parse import quote
 
 from . import constants as C
-from .core_directives import CORE_DIRECTIVES
+from .core_directives import CORE_DIRECTIVES, options_of
 from .hookspecs import PROJECT
 
 import pluggy
@@ -59,7 +60,7 @@ def _redirect(req):
             rest = _alias_rest(req.uri, match)
             if rest is None:
                 continue
-            location = None if target is None else target + rest
+            location = None if target is None else target + quote(rest, safe="/")
         else:
             found = match.search(req.uri)
             if not found:
@@ -144,7 +145,34 @@ def map_to_storage(req):
         req.mtime = int(st.st_mtime)
     is_dir = st is not None and stat.S_ISDIR(st.st_mode)
     req.dir_config = req.site.merger.directory_config(req.server, path, req.uri, is_dir)
+    options = options_of(req.dir_config)
+    if "followsymlinks" not in options and _through_symlink(req, path, options):
+        req.log_error("Symbolic link not allowed or link target not accessible: %s" % path)
+        return C.HTTP_FORBIDDEN
     return C.OK
+
+
+def _through_symlink(req, path, options):
+    """Does ``path`` pass through a symlink below the document root (or is it one)?
+    With SymLinksIfOwnerMatch a link owned by its target's owner is fine."""
+    root = req.server.config["DocumentRoot"].rstrip("/")
+    start = len(root) if path.startswith(root + "/") else len(os.path.dirname(path))
+    current = path[:start]
+    for part in path[start:].strip("/").split("/"):
+        current += "/" + part
+        try:
+            link = os.lstat(current)
+        except OSError:
+            return False            # the rest does not exist: nothing more to follow
+        if stat.S_ISLNK(link.st_mode):
+            if "symlinksifownermatch" not in options:
+                return True
+            try:
+                if os.stat(current).st_uid != link.st_uid:
+                    return True
+            except OSError:
+                return True
+    return False
 
 
 @hookimpl(trylast=True)
@@ -193,7 +221,8 @@ def fixups(req):
     if req.handler is not None or req._content_type != DIRECTORY_TYPE:
         return None
     if not req.uri.endswith("/"):
-        location = req.uri + "/" + ("?" + req.args if req.args else "")
+        # req.uri is decoded: escape it again, or '/a%3Fb' would come back as a query string
+        location = quote(req.uri, safe="/") + "/" + ("?" + req.args if req.args else "")
         req.err_headers_out["Location"] = req.construct_url(location)
         return C.HTTP_MOVED_PERMANENTLY
     for index in req.dir_config["DirectoryIndex"]:

@@ -154,6 +154,12 @@ def merge_options(outer, inner):
     return (base | add) - remove, frozenset(), frozenset()
 
 
+def options_of(config):
+    """The effective set of Options (lower-case names) of a merged configuration."""
+    absolute, add, remove = config["Options"]
+    return (set(absolute or ()) | add) - remove
+
+
 _OVERRIDES = {"authconfig": "AuthConfig", "fileinfo": "FileInfo", "indexes": "Indexes",
               "limit": "Limit", "options": "Options", "all": "All", "none": None}
 

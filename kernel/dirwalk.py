@@ -10,6 +10,7 @@ from collections import OrderedDict
 
 from .config import match_directory, match_files, match_location
 from .directives import DirConfig
+from .errors import ConfigError
 
 CACHE_SIZE = 2048
 
@@ -136,5 +137,7 @@ class Merger:
             known = (stamp, self.site.parse_htaccess(path, directory, allowed))
             self.htaccess[path] = known
         if isinstance(known[1], Exception):
-            raise known[1]      # a broken .htaccess answers 500, like Apache
+            # A broken .htaccess answers 500, like Apache; a fresh exception each time, so
+            # no traceback (and the requests in it) piles up on the cached one.
+            raise ConfigError(known[1].message, known[1].file, known[1].line)
         return known[1]

@@ -28,9 +28,9 @@ What a phase result does to the request (Apache's consequences):
   response with what was written (status ``req.status``).
 * ``DONE``: stop at once, no error page; the client gets what was written (or an empty body
   with ``req.status``). log_transaction and request_cleanup still run.
-* an HTTP status other than 200: stop; the kernel answers with that status through the
-  ``error_page`` hook, sending ``err_headers_out`` only. If output was already written, the
-  status stays as sent and the page is appended.
+* an HTTP status (200 included, as in Apache: return OK, not 200): stop; the kernel
+  answers with that status through the ``error_page`` hook, sending ``err_headers_out``
+  only. If output was already written, the status stays as sent and the page is appended.
 * any other int: logged as an invalid result, answered as 500.
 * an exception: logged, answered as 500 (``raise PhaseError(where, debug) from exc`` to say
   what failed and whether the site wants the traceback shown).
@@ -161,7 +161,8 @@ def error_page(req, status, failure):
 @hookspec
 def post_read_request(req):
     """Run-all. First phase of every request, internal redirects included, before the URI is
-    mapped: only server-scope configuration and ``<Location>`` sections apply."""
+    mapped: only the server-scope configuration applies (``<Location>`` sections are merged
+    right after this phase, before translate_name)."""
 
 
 @hookspec

@@ -122,7 +122,6 @@ class Connection:
         self.sending = False
         self.messages = []
         self.msg = None
-        self.error = None
         server = site.main_server
         self.limit_line = server.limit_req_line
         self.limit_field = server.limit_req_fieldsize
@@ -132,6 +131,7 @@ class Connection:
         self.pending = bytearray()
         self.flush_scheduled = False
         self.raw = sock._sock           # the non-blocking socket under gevent's
+        self.writable = None            # a write watcher, while queued output waits
         self.loop = gevent.get_hub().loop
 
     def log_error(self, message, level=C.APLOG_ERR):
@@ -255,6 +255,9 @@ class Connection:
         except ClientGone:
             self.aborted = 1
         finally:
+            if self.writable is not None:
+                self.writable.stop()
+                self.writable.close()
             try:
                 self.sock.close()
             except OSError:
@@ -346,19 +349,26 @@ class Connection:
             self.loop.run_callback(self._flush_queued)
 
     def _flush_queued(self):
-        """In the hub: hand the socket what it takes now, never block."""
+        """In the hub: hand the socket what it takes now, never block; what it cannot take
+        yet goes when the socket is writable again."""
         self.flush_scheduled = False
-        if not self.pending or self.aborted:
-            return
-        try:
-            sent = self.raw.send(self.pending)
-        except BlockingIOError:
-            return
-        except OSError:
-            self.aborted = 1
-            self.pending.clear()
-            return
-        del self.pending[:sent]
+        if self.pending and not self.aborted:
+            try:
+                sent = self.raw.send(self.pending)
+            except BlockingIOError:
+                sent = 0
+            except OSError:
+                self.aborted = 1
+                self.pending.clear()
+                sent = 0
+            del self.pending[:sent]
+        if self.pending and not self.aborted:
+            if self.writable is None:
+                self.writable = self.loop.io(self.raw.fileno(), 2)
+            if not self.writable.active:
+                self.writable.start(self._flush_queued)
+        elif self.writable is not None:
+            self.writable.stop()
 
     def _head_bytes(self, req, length):
         """Status line and headers; decides framing. ``length`` is the whole body's, if known."""
@@ -387,8 +397,11 @@ class Connection:
             server = req.server
             if req.proto_num < 1001:
                 text += "Connection: Keep-Alive\r\n"
-            text += "Keep-Alive: timeout=%d, max=%d\r\n" % (
-                server.keep_alive_timeout, max(server.keep_alive_max - self.keepalives, 0))
+            if server.keep_alive_max:
+                text += "Keep-Alive: timeout=%d, max=%d\r\n" % (
+                    server.keep_alive_timeout, max(server.keep_alive_max - self.keepalives, 0))
+            else:       # MaxKeepAliveRequests 0: unlimited, and max=0 would mean "stop"
+                text += "Keep-Alive: timeout=%d\r\n" % server.keep_alive_timeout
         else:
             resp.close = True
             text += "Connection: close\r\n"

@@ -56,6 +56,17 @@ class ErrorLog:
         self.error(message, level=6, req=req)
 
 
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def _escape(text):
+    """What a client sent, made safe for one log line (Apache escapes the same way)."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(lambda m: {'"': '\\"', "\\": "\\\\"}.get(m.group(), "\\x%02x" % ord(m.group())),
+                       text)
+
+
 def _clf_time(t):
     return time.strftime("[%d/%b/%Y:%H:%M:%S %z]", time.localtime(t))
 
@@ -157,5 +168,6 @@ class AccessLog:
                 negate = env.startswith("!")
                 if (env.lstrip("!") in final.subprocess_env) == negate:
                     continue
-            line = "".join(p if isinstance(p, str) else p(first, final, finished) for p in parts)
+            line = "".join(p if isinstance(p, str) else _escape(p(first, final, finished))
+                           for p in parts)
             stream.write(line + "\n")

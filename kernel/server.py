@@ -40,6 +40,8 @@ class Server:
         self.connections[conn.id] = (conn, gevent.getcurrent())
         try:
             conn.serve()
+        except gevent.GreenletExit:
+            pass            # an idle keep-alive connection closed by a graceful stop
         except BaseException:
             self.site.log.error("connection %d crashed:\n%s" % (conn.id, traceback.format_exc().rstrip()))
         finally:

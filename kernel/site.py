@@ -180,13 +180,16 @@ class Site:
                 values[name] = merges[name](values[name], value) if name in values else value
             self.vhosts.append(ServerRec(self, definition, values, defaults))
         self.servers = [self.main_server] + self.vhosts
+        self._vhosts_by_port = {}
         self.listen = self.main_server.config["Listen"] or [("0.0.0.0", 80)]
 
     def server_for(self, hostname, local_port):
         """Name-based virtual hosting: the first vhost on this port naming the host, else the
         first vhost on this port, else the main server."""
-        candidates = [v for v in self.vhosts
-                      if any(port in (None, local_port) for _, port in v.addrs)]
+        candidates = self._vhosts_by_port.get(local_port)
+        if candidates is None:
+            candidates = self._vhosts_by_port[local_port] = [
+                v for v in self.vhosts if any(port in (None, local_port) for _, port in v.addrs)]
         if not candidates:
             return self.main_server
         if hostname:

@@ -513,6 +513,48 @@ def test_a_long_url_split_from_its_headers_is_not_414(probe):
         assert conn.read_response().status == 200
 
 
+def test_symlinks_need_followsymlinks(probe, tmp_path):
+    docs = tmp_path / "docs"
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text("secret\n")
+    (docs / "link").symlink_to(tmp_path / "outside")
+    (docs / "nolinks").mkdir()
+    (docs / "nolinks" / "link").symlink_to(tmp_path / "outside")
+    server = probe(f'<Directory "{docs}/nolinks">\n  Options -FollowSymLinks\n</Directory>')
+    assert info(get(server.port, "/link/secret.txt"))["filename"].endswith("/link/secret.txt")
+    assert get(server.port, "/nolinks/link/secret.txt").status == 403
+
+
+def test_redirect_locations_are_escaped(probe, tmp_path):
+    (tmp_path / "docs" / "a?b").mkdir()
+    server = probe(f'<Directory "{tmp_path}/docs/a?b">\n SetHandler None\n</Directory>')
+    r = get(server.port, "/a%3Fb")
+    assert r.status == 301 and r.header("Location").endswith("/a%3Fb/")
+
+
+def test_access_log_escapes_what_clients_send(probe, tmp_path):
+    server = probe(f'CustomLog "{tmp_path}/access_log" combined')
+    get(server.port, "/info", headers={"User-Agent": 'evil" 200 1 "forged'})
+    server.stop()
+    line = (tmp_path / "access_log").read_text().splitlines()[0]
+    assert line.endswith('"evil\\" 200 1 \\"forged"')
+
+
+def test_htaccess_cannot_include_or_define(probe, tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "sub" / ".htaccess").write_text("Include /etc/hostname\n")
+    server = probe(f'<Directory "{docs}/sub">\n AllowOverride All\n</Directory>')
+    assert get(server.port, "/sub/x").status == 500
+    assert "Include is not allowed in .htaccess" in (tmp_path / "error_log").read_text()
+
+
+def test_unlimited_keep_alive_does_not_announce_max_0(probe):
+    server = probe("MaxKeepAliveRequests 0")
+    with Connection(server.port) as conn:
+        r = conn.request(build_request("GET", "/info", server.port, close=False))
+    assert r.header("Keep-Alive") == "timeout=5"
+
+
 # -- shutdown and concurrency ---------------------------------------------------------------
 
 def test_sigterm_lets_an_in_flight_request_finish(probe):
@@ -527,6 +569,17 @@ def test_sigterm_lets_an_in_flight_request_finish(probe):
     assert server.proc.wait(15) == 0
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", server.port), timeout=2)
+
+
+def test_graceful_stop_closes_idle_connections_quietly(probe, tmp_path):
+    server = probe()
+    idle = Connection(server.port)
+    idle.request(build_request("GET", "/info", server.port, close=False))    # now idle, kept alive
+    server.proc.send_signal(signal.SIGTERM)
+    assert server.proc.wait(15) == 0
+    assert idle.read_to_close() == b""
+    idle.close()
+    assert "crashed" not in (tmp_path / "error_log").read_text()
 
 
 def test_a_thousand_sleeping_requests_run_concurrently(probe):
