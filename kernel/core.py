@@ -145,8 +145,10 @@ def map_to_storage(req):
         req.mtime = int(st.st_mtime)
     is_dir = st is not None and stat.S_ISDIR(st.st_mode)
     req.dir_config = req.site.merger.directory_config(req.server, path, req.uri, is_dir)
-    options = options_of(req.dir_config)
-    if "followsymlinks" not in options and _through_symlink(req, path, options):
+    absolute, add, remove = req.dir_config["Options"]
+    links_ok = "followsymlinks" not in remove and (
+        "followsymlinks" in add or absolute is None or "followsymlinks" in absolute)
+    if not links_ok and _through_symlink(req, path, options_of(req.dir_config)):
         req.log_error("Symbolic link not allowed or link target not accessible: %s" % path)
         return C.HTTP_FORBIDDEN
     return C.OK
