@@ -53,3 +53,20 @@ class AuthRequest:
     @property
     def log_text(self):
         return "\n".join(message for message, _ in self.logged)
+
+
+NEEDS_USER = "needs a user"
+
+
+def directory_section(body, directory="/srv/site"):
+    return "<Directory %s>\n%s\n</Directory>\n" % (directory, body)
+
+
+def decide(req):
+    """What the access steps answer before any credentials: 403, NEEDS_USER or None (in)."""
+    import plugins.basic_auth as ba
+    status = ba.access_checker(req)
+    if status is not None:
+        return status
+    return NEEDS_USER if ba.auth_required(req) else None
+

@@ -7,22 +7,10 @@ import pytest
 import plugins.basic_auth as ba
 from kernel import ConfigError
 
-from basic_auth_helpers import AuthRequest, config_errors, site_from
+from basic_auth_helpers import (NEEDS_USER, AuthRequest, config_errors, decide,
+                                directory_section as section, site_from)
 
 DOC = "/srv/site/doc.html"
-NEEDS_USER = "needs a user"
-
-
-def section(body, directory="/srv/site"):
-    return "<Directory %s>\n%s\n</Directory>\n" % (directory, body)
-
-
-def decide(req):
-    """What the access steps answer before any credentials: 403, NEEDS_USER or None (in)."""
-    status = ba.access_checker(req)
-    if status is not None:
-        return status
-    return NEEDS_USER if ba.auth_required(req) else None
 
 
 def verdict(tmp_path, body, **request):

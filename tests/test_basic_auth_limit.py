@@ -11,22 +11,11 @@ from plugins.basic_auth import authz
 from plugins.basic_auth.authz import DENIED, GRANTED, NEUTRAL, AuthzConfig
 from plugins.basic_auth.methods import limited_to
 
-from basic_auth_helpers import AuthRequest, config_errors, site_from
+from basic_auth_helpers import (NEEDS_USER, AuthRequest, config_errors, decide,
+                                directory_section as section, site_from)
 
 DOC = "/srv/site/doc.html"
-NEEDS_USER = "needs a user"
 BASIC = "AuthType Basic\nAuthName realm\n"
-
-
-def section(body, directory="/srv/site"):
-    return "<Directory %s>\n%s\n</Directory>\n" % (directory, body)
-
-
-def decide(req):
-    status = ba.access_checker(req)
-    if status is not None:
-        return status
-    return NEEDS_USER if ba.auth_required(req) else None
 
 
 def by_method(tmp_path, body, methods=("GET", "HEAD", "POST", "PUT", "DELETE"), **request):
