@@ -4,6 +4,7 @@ parser and merger (only the basic_auth plugin loaded), and a request stand-in fo
 import base64
 from types import SimpleNamespace
 
+import plugins.basic_auth as ba
 from kernel.site import Site
 from kernel.tables import Table
 
@@ -64,7 +65,6 @@ def directory_section(body, directory="/srv/site"):
 
 def decide(req):
     """What the access steps answer before any credentials: 403, NEEDS_USER or None (in)."""
-    import plugins.basic_auth as ba
     status = ba.access_checker(req)
     if status is not None:
         return status
