@@ -21,6 +21,7 @@ EMULATED_MODULES = {"core", "http", "so", "mime", "dir", "alias", "log_config", 
                     "unixd", "env", "setenvif", "filter"}
 
 DIRECTORY_TYPE = C.DIR_MAGIC_TYPE
+MEMO_SIZE = 512             # file names remembered per merged configuration
 
 
 @hookimpl
@@ -195,22 +196,33 @@ def type_checker(req):
 
 
 def _types_by_extension(req, config):
-    """mod_mime: every dot-separated extension of the name may set the type and handler."""
-    name = os.path.basename(req.filename.rstrip("/"))
-    parts = name.split(".")
-    if len(parts) < 2:
-        return
+    """mod_mime: every dot-separated extension of the name may set the type and handler.
+    The answer depends on the name and the merged configuration only: remembered there."""
+    name = req.filename.rstrip("/").rpartition("/")[2]
+    known = config.memo.get(name)
+    if known is None:
+        if len(config.memo) >= MEMO_SIZE:
+            config.memo.clear()
+        known = config.memo[name] = _lookup_types(req, config, name)
+    kind, handler = known
+    if kind:
+        req._content_type = kind
+    if handler:
+        req.handler = handler
+
+
+def _lookup_types(req, config, name):
+    kind = handler = None
     handlers = config["AddHandler"]
     removed = config["RemoveHandler"]
     types = config["AddType"]
     table = mime_table(req)
-    for ext in parts[1:]:
+    for ext in name.split(".")[1:]:
         ext = "." + ext.lower()
-        kind = types.get(ext) or table.lookup(ext)
-        if kind:
-            req._content_type = kind
+        kind = types.get(ext) or table.lookup(ext) or kind
         if ext in handlers and not (ext in removed and removed[ext] is None):
-            req.handler = handlers[ext]
+            handler = handlers[ext]
+    return kind, handler
 
 
 @hookimpl(trylast=True)

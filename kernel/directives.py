@@ -123,12 +123,13 @@ class DirConfig(dict):
     hot path is a plain dict lookup; ``explicit`` names those the configuration did set.
     """
 
-    __slots__ = ("explicit",)
+    __slots__ = ("explicit", "memo")
 
     def __init__(self, values, defaults):
         super().__init__(defaults)
         self.update(values)
         self.explicit = frozenset(values)
+        self.memo = {}      # answers the kernel derives from this configuration alone
 
     def __missing__(self, key):
         return None

@@ -23,6 +23,8 @@ def normalize_path(raw):
     """
     if not raw.startswith("/"):
         raise BadRequest(400, "request path must start with '/'")
+    if "%" not in raw and "//" not in raw and "/." not in raw and "\x00" not in raw:
+        return raw                  # already normal: the common case
     if "%" in raw:
         lowered = raw.lower()
         if "%2f" in lowered or "%5c" in lowered:
