@@ -25,6 +25,9 @@ def site(tmp_path, serve):
     (docs / "claimed").mkdir()
     (docs / "forced").mkdir()
     (docs / "pathinfo").mkdir()
+    (docs / "listed" / "inner").mkdir(parents=True)
+    (docs / "listed" / "b <&> c.txt").write_bytes(b"b\n")
+    (docs / "listed" / ".secret").write_bytes(b"hidden\n")
     (docs / "small.txt").write_bytes(SMALL)
     (docs / "withindex" / "index.html").write_bytes(b"<html><body>static index</body></html>\n")
     (docs / "claimed" / "a.txt").write_bytes(b"claimed\n")
@@ -43,6 +46,9 @@ DocumentRoot "{docs}"
 </Directory>
 <Directory "{docs}/pathinfo">
     AcceptPathInfo On
+</Directory>
+<Directory "{docs}/listed">
+    Options +Indexes
 </Directory>
 <Directory "{docs}/sub">
     ErrorDocument 404 /nf.html
@@ -114,6 +120,16 @@ def test_path_info_accepted_where_configured(site):
 def test_directory_without_index_is_forbidden(site):
     r = get(site.port, "/sub/")
     assert r.status == 403 and b"<title>403 Forbidden</title>" in r.body
+
+
+def test_options_indexes_lists_the_directory(site):
+    r = get(site.port, "/listed/")
+    assert r.status == 200 and r.header("Content-Type") == "text/html;charset=UTF-8"
+    page = r.text
+    assert "<title>Index of /listed/</title>" in page
+    assert '<a href="inner/">inner/</a>' in page
+    assert '<a href="b%20%3C%26%3E%20c.txt">b &lt;&amp;&gt; c.txt</a>' in page
+    assert ".secret" not in page and page.index("inner/") < page.index("b &lt;")
 
 
 def test_directory_without_slash_is_redirected(site):

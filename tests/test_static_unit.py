@@ -70,7 +70,8 @@ class Req:
         self.handler = handler
         self.path_info = path_info
         self.used_path_info = 2
-        self.dir_config = DirConfig({"AcceptPathInfo": accept_path_info}, {})
+        self.dir_config = DirConfig({"AcceptPathInfo": accept_path_info,
+                                     "Options": (frozenset({"followsymlinks"}), frozenset(), frozenset())}, {})
         self.headers_in = Table(headers or {})
         self.headers_out = Table()
         self.err_headers_out = Table()

@@ -10,7 +10,9 @@ import stat
 
 from kernel import hookimpl
 from kernel import constants as C
+from kernel.core_directives import options_of
 
+from .listing import listing
 from .sending import send_file
 
 ALLOWED = ("GET", "HEAD", "OPTIONS")
@@ -32,8 +34,13 @@ def handler(req):
         req.log_error("File does not exist: %s" % req.filename, C.APLOG_INFO)
         return C.HTTP_NOT_FOUND
     if stat.S_ISDIR(st.st_mode):
-        req.log_error("Cannot serve directory %s: no DirectoryIndex file found" % req.filename)
-        return C.HTTP_FORBIDDEN
+        page = listing(req) if "indexes" in options_of(req.dir_config) else None
+        if page is None:
+            req.log_error("Cannot serve directory %s: no DirectoryIndex file found" % req.filename)
+            return C.HTTP_FORBIDDEN
+        req.content_type = "text/html;charset=UTF-8"
+        req.write(page, 0)
+        return C.OK
     if req.path_info and not accepts_path_info(req):
         req.log_error("File does not exist: %s%s" % (req.filename, req.path_info), C.APLOG_INFO)
         return C.HTTP_NOT_FOUND
