@@ -395,7 +395,9 @@ def bind_form(obj, fs, **extra):
     params = accepted_parameters(obj)
     kwargs = {name: value for name, value in form_arguments(fs).items()
               if name not in extra and (params.var_keyword or name in params.names)}
-    kwargs.update((name, value) for name, value in extra.items() if name in params.names)
+    # As in mod_python, **kwargs receives ``req`` too when no parameter names it.
+    kwargs.update((name, value) for name, value in extra.items()
+                  if name in params.names or params.var_keyword)
     missing = [name for name in params.required if name not in kwargs]
     if missing:
         raise MissingArgument(obj, missing)

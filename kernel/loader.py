@@ -254,8 +254,14 @@ def _builtins_for(root):
 
 
 def _local_directory(name, scope, fromlist):
-    """The first scope directory holding module ``name`` (None: import it the usual way)."""
+    """The first scope directory holding module ``name`` (None: import it the usual way).
+
+    A name of the standard library, or of a module the process already imported, is never
+    looked up locally: as with mod_python's sys.path, a stray json.py next to a handler
+    does not replace ``json``."""
     top = name.partition(".")[0]
+    if top in sys.stdlib_module_names or top in sys.builtin_module_names or top in sys.modules:
+        return None
     for directory in scope:
         root = _roots.get(directory)
         if root is not None and root + "." + name in sys.modules:

@@ -287,9 +287,13 @@ def test_only_accepted_arguments_are_passed():
 
 
 def test_req_only_when_accepted_and_kwargs_get_the_fields():
-    def f(**kw):
+    def f(**kw):                # as in mod_python, **kwargs receives req too
         return kw
-    assert apply_fs_data(f, form("x=1&y=2"), req="R") == {"x": "1", "y": "2"}
+    assert apply_fs_data(f, form("x=1&y=2&req=evil"), req="R") == {"x": "1", "y": "2", "req": "R"}
+
+    def g(x):
+        return x
+    assert apply_fs_data(g, form("x=1"), req="R") == "1"
 
 
 def test_a_field_named_req_cannot_replace_the_request():

@@ -227,3 +227,38 @@ def test_tutorial_hello_config_variants(serve, tmp_path, directive, layout):
     for name in ("myscript.py", "montypython.py"):
         r = get(server.port, "/mywebdir/" + name)
         assert (r.status, r.body, r.header("Content-Type")) == (200, b"Hello World!", "text/plain")
+
+
+def test_local_modules_never_shadow_the_standard_library(serve, tmp_path):
+    site = tmp_path / "app"
+    site.mkdir()
+    (site / "json.py").write_text("SHADOW = True\n")
+    (site / "helpers.py").write_text("NAME = 'local helpers'\n")
+    (site / "page.py").write_text(textwrap.dedent('''
+        import json
+        import helpers
+        def handler(req):
+            req.content_type = "text/plain"
+            req.write("%s %s" % (hasattr(json, "SHADOW"), helpers.NAME))
+            return 0
+    '''))
+    server = serve(f"DocumentRoot {tmp_path}\n<Directory {site}>\n  SetHandler mod_python\n"
+                   f"  PythonHandler page\n</Directory>\n")
+    assert get(server.port, "/app/x").text == "False local helpers"
+
+
+def test_server_init_handler_runs_once_beside_a_handler_module(serve, tmp_path):
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "initm.py").write_text("RUNS = []\ndef inithandler(req):\n    RUNS.append(req.uri)\n    return 0\n")
+    (lib / "silent.py").write_text(textwrap.dedent('''
+        import initm
+        def handler(req):
+            req.content_type = "text/plain"
+            req.write("init ran %d times" % initm.RUNS.count(req.uri))
+            return 0
+    '''))
+    server = serve(f'PythonPath "sys.path+[\'{lib}\']"\nPythonInitHandler initm\nDocumentRoot {tmp_path}\n'
+                   f"<Directory {tmp_path}/lib>\n  SetHandler mod_python\n  PythonHandlerModule silent\n"
+                   f"</Directory>\n")
+    assert get(server.port, "/lib/x").text == "init ran 1 times"

@@ -177,3 +177,23 @@ def test_standard_library_objects_are_not_walked_through():
         with pytest.raises(SERVER_RETURN) as exc:
             resolve(mod, path)
         assert exc.value.args[0] == 403
+
+
+def test_imported_functions_and_foreign_callables_are_not_published(tmp_path):
+    import functools
+    import json
+    import shutil
+
+    from mod_python.util import redirect
+    mod = types.ModuleType("published")
+    exec("def own(req):\n    return 'mine'\nclass Page:\n    def view(self):\n        return 'v'\n",
+         mod.__dict__)
+    mod.rmtree, mod.dumps, mod.redirect = shutil.rmtree, json.dumps, redirect
+    mod.remover = functools.partial(shutil.rmtree, str(tmp_path))
+    mod.page = mod.Page()
+    assert publishable(mod.own) and publishable(mod.page.view) and publishable("text")
+    for name in ("rmtree", "dumps", "redirect", "remover"):
+        assert not publishable(getattr(mod, name)), name
+        with pytest.raises(SERVER_RETURN) as exc:
+            resolve(mod, name)
+        assert exc.value.args[0] == 403

@@ -246,3 +246,9 @@ def test_if_range(site):
     assert (r.status, r.body) == (206, b"hello")
     r = get(site.port, "/small.txt", headers={"Range": "bytes=0-4", "If-Range": '"stale"'})
     assert (r.status, r.body) == (200, SMALL)
+
+
+def test_a_fifo_is_refused_without_blocking_the_server(site):
+    os.mkfifo(site.docs / "fifo")
+    assert get(site.port, "/fifo").status == 403
+    assert get(site.port, "/small.txt").body == SMALL

@@ -77,9 +77,8 @@ def header_parser(req):
 
     (mod_python 3.5 never ran directory-level init handlers; this is the intended rule:
     once per request, at the earliest phase its configuration is visible.)"""
-    init = configured(req, "PythonInitHandler")
-    if init == vars(req).get("_handlers_init_ran"):
-        init = ()
+    ran = vars(req).get("_handlers_init_ran", ())
+    init = tuple(e for e in configured(req, "PythonInitHandler") if e not in ran)
     return init_then(req, init, "PythonHeaderParserHandler")
 
 

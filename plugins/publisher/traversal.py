@@ -4,6 +4,7 @@ with its security rules (5.4). Pure functions apart from the file-system look-up
 import os
 import stat
 import sys
+import sysconfig
 import types
 
 from kernel import SERVER_RETURN
@@ -16,8 +17,30 @@ _UNPUBLISHABLE = (types.ModuleType, type, types.BuiltinFunctionType, types.Metho
                   types.ClassMethodDescriptorType)
 
 
+# Code that is not the site's: the standard library, installed packages, greenphase itself.
+_SHARED_DIRS = tuple(sorted({sysconfig.get_paths()[key] + os.sep
+                             for key in ("stdlib", "platstdlib", "purelib", "platlib")}))
+_OWN_PACKAGES = {"kernel", "plugins", "mod_python", "builtins"}
+
+
+def _foreign_code(module_name):
+    top = (module_name or "builtins").partition(".")[0]
+    if top in _OWN_PACKAGES or top in sys.stdlib_module_names:
+        return True
+    path = getattr(sys.modules.get(module_name), "__file__", None) or ""
+    return path.startswith(_SHARED_DIRS)
+
+
 def publishable(obj):
-    return not isinstance(obj, _UNPUBLISHABLE)
+    """Not a module, class or builtin, and, when callable, the site's own code: a function a
+    page merely imported (``from shutil import rmtree``) is not published. (3.5 published it.)"""
+    if isinstance(obj, _UNPUBLISHABLE):
+        return False
+    if isinstance(obj, (types.FunctionType, types.MethodType)):
+        return not _foreign_code(getattr(getattr(obj, "__func__", obj), "__module__", None))
+    if callable(obj):
+        return not _foreign_code(type(obj).__module__)
+    return True
 
 
 def traversable(obj):

@@ -6,6 +6,7 @@ requests, byte ranges and HEAD are handled; files are streamed in blocks with th
 announced, so a large file never sits in memory.
 """
 
+import os
 import stat
 
 from kernel import hookimpl
@@ -34,6 +35,9 @@ def handler(req):
         req.log_error("File does not exist: %s" % req.filename, C.APLOG_INFO)
         return C.HTTP_NOT_FOUND
     if stat.S_ISDIR(st.st_mode):
+        if req.method not in ("GET", "HEAD"):
+            req.discard_request_body()
+            return C.HTTP_METHOD_NOT_ALLOWED
         page = listing(req) if "indexes" in options_of(req.dir_config) else None
         if page is None:
             req.log_error("Cannot serve directory %s: no DirectoryIndex file found" % req.filename)
@@ -47,12 +51,18 @@ def handler(req):
     if req.method not in ("GET", "HEAD"):
         req.discard_request_body()
         return C.HTTP_METHOD_NOT_ALLOWED
+    if not stat.S_ISREG(st.st_mode):
+        # A FIFO or a device would block the whole process on open() or read().
+        req.log_error("Not a regular file: %s" % req.filename)
+        return C.HTTP_FORBIDDEN
     try:
-        f = open(req.filename, "rb")
+        fd = os.open(req.filename, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         req.log_error("Cannot read %s: %s" % (req.filename, exc.strerror))
         return C.HTTP_FORBIDDEN
-    with f:
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):     # replaced since the stat
+            return C.HTTP_FORBIDDEN
         return send_file(req, f, st)
 
 
