@@ -187,3 +187,17 @@ def test_digests_are_compared_in_constant_time(kind, monkeypatch):
     stored = FORMATS[kind]("eggs")
     assert userfiles._verify(b"eggs", stored) and not userfiles._verify(b"eggz", stored)
     assert len(calls) == 2
+
+
+def test_an_unknown_user_pays_for_a_hash_check_too(monkeypatch, tmp_path):
+    """No timing difference tells which user names exist: a decoy bcrypt hash is checked."""
+    import plugins.basic_auth as ba
+    checked = []
+    real = ba.password_matches
+    monkeypatch.setattr(ba, "password_matches", lambda pw, stored: checked.append(stored) or real(pw, stored))
+    (tmp_path / "htpasswd").write_text("spam:{SHA}" + "x" * 28 + "\n")
+    req = AuthRequest(site_from(tmp_path, "<Directory /srv/site>\nAuthType Basic\nAuthName r\n"
+                                          "AuthUserFile %s/htpasswd\nRequire valid-user\n</Directory>\n" % tmp_path),
+                      "/srv/site/x", headers={"Authorization": basic("nobody", "guess")})
+    assert ba.check_user_id(req) == 401
+    assert checked and checked[0].startswith(b"$2")

@@ -22,7 +22,7 @@ from kernel.basicauth import BadCredentials, NoCredentials
 from . import authz
 from .credentials import add_challenge, charset, decoded_credentials, is_basic
 from .directives import DIRECTIVES, host_access, policy
-from .userfiles import FileError, password_matches, stored_hash
+from .userfiles import FileError, decoy_hash, password_matches, stored_hash
 
 
 @hookimpl
@@ -149,6 +149,8 @@ def _check_password_file(req, name, password):
     if stored is None:
         if not authoritative:
             return DECLINED
+        # As slow as a real check, so the answer's timing does not tell which names exist.
+        password_matches(password.encode(codec), decoy_hash())
         req.log_error("user %r not found: %s" % (name, req.uri))
         return C.HTTP_UNAUTHORIZED
     try:

@@ -5,6 +5,7 @@ Entries are kept as bytes and compared with the bytes the client sent, as Apache
 
 import os
 
+import bcrypt
 import gevent
 from passlib.context import CryptContext
 
@@ -73,6 +74,16 @@ def stored_hash(path, user):
 def groups_of(path, user):
     """The set of group names (bytes) ``user`` (bytes) belongs to."""
     return _load(path, _parse_groups).get(user, frozenset())
+
+
+_decoy = []
+
+
+def decoy_hash():
+    """A bcrypt hash nobody's password matches, made once: checked for unknown users."""
+    if not _decoy:
+        _decoy.append(bcrypt.hashpw(os.urandom(16), bcrypt.gensalt(10)))
+    return _decoy[0]
 
 
 def password_matches(password, stored):
