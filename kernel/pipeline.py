@@ -150,9 +150,11 @@ def _access_and_auth(req):
     if not _auth_required(req):
         return OK
     prev = req.prev or req.main
-    if prev is not None and prev.dir_config is req.dir_config and prev.user:
-        # Same protection as the request we came from: Apache reuses its user.
+    if prev is not None and prev.dir_config is req.dir_config and prev.authenticated:
+        # Same protection as the request we came from: Apache reuses its user. (Only one
+        # that authentication accepted, not one merely read from the header.)
         req.user, req.ap_auth_type = prev.user, prev.ap_auth_type
+        req.authenticated = True
         return OK
     result = _required(req, "check_user_id", "check user (no authn provider answered)")
     if result != OK:
@@ -161,6 +163,7 @@ def _access_and_auth(req):
         req.log_error("No authentication done but request not allowed without authentication "
                       "for %s. Authentication not configured?" % req.uri)
         return C.HTTP_INTERNAL_SERVER_ERROR
+    req.authenticated = True
     return _required(req, "auth_checker", "check access (no authz provider answered)")
 
 

@@ -57,6 +57,7 @@ class Request:
     used_path_info = 2          # AP_REQ_DEFAULT_PATH_INFO
     user = None
     ap_auth_type = None
+    authenticated = False       # check_user_id accepted req.user
     handler = None
     content_encoding = None
     content_languages = ()

@@ -243,3 +243,35 @@ def test_directory_index_is_checked_as_the_index_file(serve, tmp_path):
     assert r.status == 401 and r.header("WWW-Authenticate") == CHALLENGE
     r = get(server.port, "/guarded/", headers={"Authorization": GOOD})
     assert r.status == 200 and r.body == b"secret index\n"
+
+
+def test_an_error_document_inside_the_protected_area_is_not_served_to_a_refused_user(serve, tmp_path):
+    """A user the authen handler refused (after peeking at the header) is not carried into
+    the ErrorDocument's request as if authenticated."""
+    area = tmp_path / "docs" / "area"
+    area.mkdir(parents=True)
+    (area / "gate.py").write_text(
+        "from mod_python import apache\n"
+        "def authenhandler(req):\n"
+        "    pw = req.get_basic_auth_pw()\n"
+        "    return apache.OK if (req.user, pw) == ('admin', 'right') else apache.HTTP_UNAUTHORIZED\n"
+        "def handler(req):\n"
+        "    req.content_type = 'text/plain'\n"
+        "    req.write('SECRET for %s' % req.user)\n"
+        "    return apache.OK\n")
+    server = serve(f"""DocumentRoot "{tmp_path}/docs"
+<Directory "{area}">
+    SetHandler mod_python
+    PythonAuthenHandler gate
+    PythonHandler gate
+    AuthType Basic
+    AuthName "Area"
+    Require valid-user
+    ErrorDocument 401 /area/denied
+</Directory>
+""")
+    wrong = "Basic " + base64.b64encode(b"admin:wrong").decode()
+    r = get(server.port, "/area/page", headers={"Authorization": wrong})
+    assert r.status == 401 and b"SECRET" not in r.body
+    right = "Basic " + base64.b64encode(b"admin:right").decode()
+    assert get(server.port, "/area/page", headers={"Authorization": right}).body == b"SECRET for admin"
