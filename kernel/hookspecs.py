@@ -211,16 +211,20 @@ def type_checker(req):
 
 @hookspec
 def fixups(req):
-    """Run-all. Last chance to change the request before the content phase."""
+    """Run-all. Last chance to change the request before the content phase. The core runs
+    last here: directory-level ``Redirect``, then mod_dir (a directory URI without its slash
+    is a 301; with it, the ``DirectoryIndex`` file is mapped in, its own access and auth
+    rules checked)."""
 
 
 @hookspec
 def handler(req):
     """Run-first. Produce the response: write it with ``req.write`` (or return a status).
 
-    Check ``req.handler`` to know whether the request is yours (``'mod_python'``,
-    ``kernel.constants.DEFAULT_HANDLER`` for static files...). ``OK`` ends the response;
-    if every plugin declines, the client gets 404."""
+    Check ``req.handler`` to know whether the request is yours (``'mod_python'`` from
+    ``AddHandler``/``SetHandler``; ``None`` or ``kernel.constants.DEFAULT_HANDLER`` for
+    Apache's default handler, the static plugin). ``OK`` ends the response; if every plugin
+    declines, the client gets 404."""
 
 
 @hookspec
