@@ -9,8 +9,11 @@
   names (the interpreter shares those anyway).
 * Autoreload: when a file's mtime changes, the module is executed again into a fresh module
   object (whoever holds the old one keeps a working module).
-* A lock per path (``threading.RLock``, which gevent patches into a greenlet lock) makes
-  concurrent first imports run a module's code once. ``sys.path`` is never changed.
+* One re-entrant lock (``threading.RLock``, which gevent patches into a greenlet lock) for
+  all (re)loads makes concurrent first imports run a module's code once. One lock, not one
+  per file: two greenlets loading A (which imports B) and B (which imports A) at the same
+  moment would otherwise wait on each other forever. Loads are rare, so the cost is small.
+  ``sys.path`` is never changed.
 """
 
 import builtins
@@ -35,7 +38,7 @@ class _Loaded:
 
 _cache = {}         # absolute path -> _Loaded
 _loading = {}       # absolute path -> module whose code is running now (circular imports)
-_locks = {}         # absolute path -> RLock
+_load_lock = threading.RLock()
 _found = {}         # (name, search dirs) -> (path, module name)
 _roots = {}         # directory -> private package name
 _scopes = {}        # private package name -> [directories its modules import from]
@@ -171,8 +174,7 @@ def _fresh(path, autoreload):
 
 
 def _load(path, fullname, autoreload, log):
-    lock = _locks.get(path) or _locks.setdefault(path, threading.RLock())
-    with lock:
+    with _load_lock:
         if path in _loading:            # this greenlet is running it: a circular import
             return _loading[path]
         mtime = _mtime(path)            # before running: a change meanwhile reloads next time

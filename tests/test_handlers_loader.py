@@ -203,6 +203,34 @@ def test_concurrent_first_imports_run_the_module_once(tmp_path):
     assert out.stdout.split() == ["1", "True", "1"]
 
 
+CROSSED = """
+from gevent import monkey; monkey.patch_all()
+import sys, gevent
+sys.path.insert(0, {root!r})
+from kernel import loader
+jobs = [gevent.spawn(loader.import_handler_module, name, [{site!r}]) for name in ("a", "b")]
+done = gevent.joinall(jobs, timeout=10)
+print(len(done), all(job.successful() for job in jobs))
+"""
+
+
+def test_crossed_first_imports_do_not_deadlock(tmp_path):
+    """Greenlet 1 loads a (which loads b) while greenlet 2 loads b (which loads a), with
+    apache.import_module as mod_python code does."""
+    for name, other in (("a", "b"), ("b", "a")):
+        write(tmp_path / (name + ".py"), f"""\
+            import gevent
+            from mod_python import apache
+            gevent.sleep(0.05)
+            OTHER = apache.import_module({other!r}, path=[{str(tmp_path)!r}])
+            """)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", CROSSED.format(root=root, site=str(tmp_path))],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["2", "True"]
+
+
 def test_sys_path_modules_stay_shared(tmp_path):
     """A PythonPath of "sys.path+[...]" must not make private copies of installed modules."""
     write(tmp_path / "user.py", "from kernel import tables\nimport mod_python.apache as apache\n")
