@@ -319,6 +319,29 @@ def test_bad_redirect_lines_are_config_errors(tmp_path):
     assert len(errors) == 3 and all("r.conf:" in e for e in errors)
 
 
+def test_alias_match_force_type_remove_handler_and_types_config(probe, tmp_path):
+    docs = tmp_path / "docs"
+    (tmp_path / "mime.types").write_text("application/x-greenphase  gpx\n")
+    (docs / "typed" / "removed").mkdir(parents=True)
+    server = probe(f'TypesConfig "{tmp_path}/mime.types"\n'
+                   f'AliasMatch ^/by-id/([0-9]+)$ "{docs}/sub/item$1.txt"\n'
+                   f'<Directory "{docs}/typed">\n  SetHandler None\n  AddHandler probe .run\n'
+                   f'  ForceType text/x-forced\n</Directory>\n'
+                   f'<Directory "{docs}/typed/removed">\n  RemoveHandler .run\n</Directory>\n')
+    assert info(get(server.port, "/by-id/42"))["filename"] == str(docs / "sub" / "item42.txt")
+    assert info(get(server.port, "/file.gpx"))["content_type"] == "application/x-greenphase"
+    typed = info(get(server.port, "/typed/x.run"))
+    assert (typed["handler"], typed["content_type"]) == ("probe", "text/x-forced")
+    assert get(server.port, "/typed/removed/x.run").status == 404     # nobody serves it now
+
+
+def test_log_level_filters_the_error_log(probe, tmp_path):
+    server = probe("LogLevel crit")
+    assert get(server.port, "/raise").status == 500
+    server.stop()
+    assert "probe raised" not in (tmp_path / "error_log").read_text()
+
+
 def test_name_based_virtual_hosts(probe, tmp_path):
     server = probe("<VirtualHost *>\n ServerName one.example\n</VirtualHost>\n"
                    "<VirtualHost *>\n ServerName two.example\n ServerAlias *.two.example\n</VirtualHost>")

@@ -99,6 +99,7 @@ def handler(req):
         return OK
     if action == "status":
         return int(req.args)
+    report = _info(req)             # what the kernel made of it, before we set our own type
     req.content_type = "application/json"
-    req.write(json.dumps(_info(req)), 0)
+    req.write(json.dumps(report), 0)
     return OK
