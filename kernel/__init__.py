@@ -1,13 +1,88 @@
 """greenphase's kernel: the gevent server, the configuration language, the request object,
-the phase pipeline and the plugin manager. Plugins import what they need from here."""
+the phase pipeline and the plugin manager.
 
-import pluggy
+This module is the kernel's PUBLIC list: every name plugins and the ``mod_python`` face may
+import, as ``from kernel import X``. Nothing else of the kernel is a contract
+(``tests/test_architecture.py`` checks it). The rooms behind it are described in
+``docs/architecture.md``.
 
-from .constants import DECLINED, DONE, OK
-from .errors import SERVER_RETURN, ConfigError, HandlerFailure, PhaseError
-from .hookspecs import PROJECT
+Names are resolved on first use: ``greenphase serve`` imports this package before gevent's
+monkey-patching, and the modules behind some names (the loader's lock) must be made after it.
+"""
 
-hookimpl = pluggy.HookimplMarker(PROJECT)
+import importlib
 
-__all__ = ["DECLINED", "DONE", "OK", "SERVER_RETURN", "ConfigError", "HandlerFailure",
-           "PhaseError", "hookimpl"]
+# name -> module that defines it (relative to this package)
+_PUBLIC = {
+    # phase results, exceptions and the plugin markers
+    "OK": ".lifecycle.constants",
+    "DECLINED": ".lifecycle.constants",
+    "DONE": ".lifecycle.constants",
+    "constants": ".lifecycle.constants",    # the module: HTTP_*, APLOG_*, M_*, reason(), ...
+    "SERVER_RETURN": ".lifecycle.errors",
+    "apply_server_return": ".lifecycle.errors",
+    "PhaseError": ".lifecycle.errors",
+    "HandlerFailure": ".lifecycle.errors",
+    "ClientGone": ".lifecycle.errors",
+    "ConfigError": ".config.errors",
+    "hookimpl": ".hookspecs",
+    "PROJECT": ".hookspecs",
+    "Table": ".lifecycle.tables",
+    "current_site": ".lifecycle.site",
+    # declaring directives
+    "Directive": ".config.directives",
+    "ParseContext": ".config.directives",
+    "DirConfig": ".config.directives",
+    "flag": ".config.directives",
+    "keep_last": ".config.directives",
+    "append": ".config.directives",
+    "update": ".config.directives",
+    "SERVER": ".config.directives",
+    "VHOST": ".config.directives",
+    "DIRECTORY": ".config.directives",
+    "LOCATION": ".config.directives",
+    "FILES": ".config.directives",
+    "HTACCESS": ".config.directives",
+    "RSRC_CONF": ".config.directives",
+    "ACCESS_CONF": ".config.directives",
+    "OR_ALL": ".config.directives",
+    "options_of": ".config.core_directives",
+    # the library for plugins and the face
+    "loader": ".lib.loader",            # the module: import_handler_module, python_path, ...
+    "load_file": ".lib.loader",
+    "Field": ".lib.forms",
+    "FieldStorage": ".lib.forms",
+    "StringField": ".lib.forms",
+    "parse_qs": ".lib.forms",
+    "parse_qsl": ".lib.forms",
+    "redirect": ".lib.forms",
+    "MissingArgument": ".lib.arguments",
+    "accepted_parameters": ".lib.arguments",
+    "bind_form": ".lib.arguments",
+    "apply_fs_data": ".lib.arguments",
+    "parse_basic": ".lib.basic_credentials",
+    "basic_challenge": ".lib.basic_credentials",
+    "NoCredentials": ".lib.basic_credentials",
+    "BadCredentials": ".lib.basic_credentials",
+    "OtherScheme": ".lib.basic_credentials",
+}
+
+# Public names that are modules (namespaces), and names spelled differently where defined.
+_MODULES = {"constants", "loader"}
+_DEFINED_AS = {"current_site": "current", "basic_challenge": "challenge"}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name):
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError("module 'kernel' has no public name %r (see kernel.__all__)" % name)
+    owner = importlib.import_module(module, __name__)
+    value = owner if name in _MODULES else getattr(owner, _DEFINED_AS.get(name, name))
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

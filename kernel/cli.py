@@ -24,8 +24,8 @@ def main(argv=None):
         # Before any plugin or handler module is imported: blocking calls yield to other greenlets.
         from gevent import monkey
         monkey.patch_all()
-    from .errors import ConfigError
-    from .site import Site
+    from .config.errors import ConfigError
+    from .lifecycle.site import Site
 
     defines = dict(d.partition("=")[::2] for d in args.defines)
     plugins = [p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None
@@ -45,8 +45,8 @@ def main(argv=None):
     if args.command == "check":
         print("Syntax OK (%s; plugins: %s)" % (site.config_file, ", ".join(site.plugin_names())))
         return 0
-    from .server import Server
-    Server(site).serve_forever()
+    from .http.listener import Listener
+    Listener(site).serve_forever()
     return 0
 
 

@@ -48,13 +48,14 @@ import pluggy
 
 PROJECT = "greenphase"
 hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)     # plugins: ``from kernel import hookimpl``
 
 
 # -- configuration -----------------------------------------------------------------------
 
 @hookspec
 def register_directives():
-    """Return an iterable of :class:`kernel.directives.Directive` this plugin owns.
+    """Return an iterable of :class:`kernel.Directive` this plugin owns.
 
     Called once per site before the configuration is read. The parser accepts only directives
     declared here or by the kernel itself; a name declared twice is an error. The merged value
@@ -71,9 +72,9 @@ def apache_modules():
 
 @hookspec
 def configure(site):
-    """Check and prepare a parsed site (``kernel.site.Site``) before it serves.
+    """Check and prepare a parsed site (``kernel.lifecycle.site.Site``) before it serves.
 
-    Return an iterable of :class:`kernel.errors.ConfigError` (all are reported together by
+    Return an iterable of :class:`kernel.ConfigError` (all are reported together by
     ``greenphase check``), or ``None``. Precompute here what would otherwise be done per request
     and keep it in ``site.state["<plugin>.<what>"]`` (requests reach it as ``req.site``).
     """
@@ -141,7 +142,7 @@ def auth_required(req):
 def error_page(req, status, failure):
     """Render the body of an error response with ``status``.
 
-    ``failure`` is a :class:`kernel.errors.HandlerFailure` when an exception caused the error
+    ``failure`` is a :class:`kernel.HandlerFailure` when an exception caused the error
     (with ``.exc_info``, ``.where`` and ``.debug``), else ``None``. The kernel has already set
     the status line and dropped ``headers_out`` (``err_headers_out`` is kept); if output was
     already sent, whatever this returns is appended to it.

@@ -5,7 +5,7 @@ Everything here is a thin layer over the kernel. Differences from mod_python 3.5
 * ``SERVER_ERROR`` exists (mod_python never had it, yet its tutorial says to raise it):
   ``raise apache.SERVER_ERROR`` answers a plain 500, like
   ``raise apache.SERVER_RETURN(apache.HTTP_INTERNAL_SERVER_ERROR)``.
-* ``import_module`` loads by file path through ``kernel.loader``: modules from directories
+* ``import_module`` loads by file path through the kernel's loader: modules from directories
   off ``sys.path`` are private to those directories and really re-executed when their file
   changes. Without ``path`` it searches the calling module's directories, then ``sys.path``.
 * ``mpm_query`` describes one process with many (green) threads.
@@ -18,8 +18,8 @@ import sys
 
 from kernel import constants as _constants
 from kernel import loader as _loader
-from kernel.errors import SERVER_RETURN
-from kernel.tables import Table as table
+from kernel import SERVER_RETURN
+from kernel import Table as table
 
 make_table = table
 interpreter = "main_interpreter"
@@ -121,16 +121,16 @@ def mpm_query(code):
 # -- the running site ------------------------------------------------------------------------
 
 def _site():
-    from kernel import site
-    return site.current()
+    from kernel import current_site
+    return current_site()
 
 
 def __getattr__(name):
     if name == "main_server":
         return _site().main_server
     if name in ("parse_qs", "parse_qsl"):
-        from kernel import forms
-        return getattr(forms, name)
+        import kernel
+        return getattr(kernel, name)
     raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 

@@ -5,8 +5,8 @@ import base64
 from types import SimpleNamespace
 
 import plugins.basic_auth as ba
-from kernel.site import Site
-from kernel.tables import Table
+from kernel.lifecycle.site import Site
+from kernel import Table
 
 
 def build_site(tmp_path, text):

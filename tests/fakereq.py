@@ -1,8 +1,8 @@
-"""A minimal stand-in for kernel.request.Request, for unit tests of pure request logic."""
+"""A minimal stand-in for kernel.lifecycle.request.Request, for unit tests of pure request logic."""
 
 import io
 
-from kernel.tables import Table
+from kernel import Table
 
 
 class FakeConfig(dict):

@@ -8,7 +8,7 @@ import pytest
 from passlib import hash as passlib_hash
 
 import plugins.basic_auth as ba
-from kernel.site import Site
+from kernel.lifecycle.site import Site
 
 from basic_auth_helpers import AuthRequest, basic, site_from
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 import plugins.basic_auth as ba
-from kernel.directives import DirConfig
+from kernel import DirConfig
 from plugins.basic_auth import authz
 from plugins.basic_auth.authz import DENIED, GRANTED, NEEDS_USER, NEUTRAL, AuthzConfig, merge_authz
 from plugins.basic_auth.directives import policy

@@ -4,10 +4,10 @@ import sys
 
 import pytest
 
-from kernel.constants import APLOG_WARNING, REASONS
-from kernel.directives import DirConfig, ParseContext
-from kernel.errors import ConfigError, HandlerFailure
-from kernel.tables import Table
+from kernel.lifecycle.constants import APLOG_WARNING, REASONS
+from kernel import DirConfig, ParseContext
+from kernel import ConfigError, HandlerFailure
+from kernel import Table
 from plugins import errorpages
 from plugins.errorpages import errordocument as ed
 from plugins.errorpages.pages import plain_page, traceback_page

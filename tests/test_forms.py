@@ -1,4 +1,4 @@
-"""kernel.forms (mod_python.util): query strings, FieldStorage, argument matching, redirect."""
+"""kernel.lib.forms and kernel.lib.arguments (mod_python.util): query strings, FieldStorage, argument matching, redirect."""
 
 import io
 
@@ -6,7 +6,7 @@ import pytest
 
 from fakereq import FakeRequest
 from kernel import DONE, SERVER_RETURN
-from kernel.forms import (Field, FieldStorage, MissingArgument, StringField, accepted_parameters,
+from kernel import (Field, FieldStorage, MissingArgument, StringField, accepted_parameters,
                           apply_fs_data, bind_form, parse_qs, parse_qsl, redirect)
 
 URLENCODED = {"Content-Type": "application/x-www-form-urlencoded"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kernel.site import Site
+from kernel.lifecycle.site import Site
 from plugins.handlers import methods
 
 HANDLER = "PythonHandler"

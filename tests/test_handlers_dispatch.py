@@ -7,8 +7,8 @@ import pytest
 
 import plugins.handlers as phases
 from kernel import PhaseError
-from kernel.constants import DECLINED, DONE, HTTP_INTERNAL_SERVER_ERROR, HTTP_NOT_FOUND, OK
-from kernel.directives import DirConfig
+from kernel.lifecycle.constants import DECLINED, DONE, HTTP_INTERNAL_SERVER_ERROR, HTTP_NOT_FOUND, OK
+from kernel import DirConfig
 from plugins.handlers import methods
 from plugins.handlers.directives import DIRECTIVES, HandlerEntry
 

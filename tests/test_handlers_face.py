@@ -4,10 +4,11 @@ import types
 
 import pytest
 
-import kernel.site
-from kernel import SERVER_RETURN, forms, loader
-from kernel.request import apply_server_return
-from kernel.tables import Table
+import kernel
+import kernel.lifecycle.site
+from kernel import SERVER_RETURN, loader
+from kernel import apply_server_return
+from kernel import Table
 from mod_python import apache
 
 
@@ -76,7 +77,7 @@ def test_import_module_with_path_and_from_a_handler(tmp_path):
 
 
 def test_parse_qs_comes_from_kernel_forms():
-    assert apache.parse_qs is forms.parse_qs and apache.parse_qsl is forms.parse_qsl
+    assert apache.parse_qs is kernel.parse_qs and apache.parse_qsl is kernel.parse_qsl
     with pytest.raises(AttributeError):
         apache.no_such_name
 
@@ -96,7 +97,7 @@ def test_site_questions(monkeypatch):
     site = types.SimpleNamespace(
         config=types.SimpleNamespace(defines={"ONE_PROCESS": ""}), server_root="/srv",
         main_server="main", log=types.SimpleNamespace(error=lambda m, level: logged.append((m, level))))
-    monkeypatch.setattr(kernel.site, "current", lambda: site, raising=False)
+    monkeypatch.setattr(kernel.lifecycle.site, "_current", site)
     assert apache.exists_config_define("ONE_PROCESS") and not apache.exists_config_define("X")
     assert (apache.server_root(), apache.main_server) == ("/srv", "main")
     apache.log_error("hello", apache.APLOG_WARNING)

@@ -1,4 +1,4 @@
-"""kernel.loader: modules by file path, private names, autoreload, concurrent first imports."""
+"""kernel.lib.loader: modules by file path, private names, autoreload, concurrent first imports."""
 
 import os
 import subprocess
@@ -233,8 +233,8 @@ def test_crossed_first_imports_do_not_deadlock(tmp_path):
 
 def test_sys_path_modules_stay_shared(tmp_path):
     """A PythonPath of "sys.path+[...]" must not make private copies of installed modules."""
-    write(tmp_path / "user.py", "from kernel import tables\nimport mod_python.apache as apache\n")
+    write(tmp_path / "user.py", "from kernel.lifecycle import tables\nimport mod_python.apache as apache\n")
     user = loader.import_handler_module("user", loader.python_path("sys.path+[%r]" % str(tmp_path)))
-    assert user.tables is sys.modules["kernel.tables"]
+    assert user.tables is sys.modules["kernel.lifecycle.tables"]
     assert user.apache is sys.modules["mod_python.apache"]
     assert not [n for n in sys.modules if n.startswith(loader.ROOT_PREFIX) and ".kernel" in n]

@@ -1,10 +1,10 @@
-"""kernel.body.Body: read/readline across the pieces the parser delivers, limits, discard."""
+"""kernel.http.body.Body: read/readline across the pieces the parser delivers, limits, discard."""
 
 import pytest
 
-from kernel.body import DRAIN_LIMIT, Body
-from kernel.errors import SERVER_RETURN
-from kernel.tables import Table
+from kernel.http.body import DRAIN_LIMIT, Body
+from kernel import SERVER_RETURN
+from kernel import Table
 
 
 class Msg:

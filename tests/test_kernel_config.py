@@ -4,9 +4,9 @@ import subprocess
 
 import pytest
 
-from kernel.confparse import parse_text, split_args
-from kernel.errors import ConfigError
-from kernel.site import Site
+from kernel.config.syntax import parse_text, split_args
+from kernel import ConfigError
+from kernel.lifecycle.site import Site
 from support.server import greenphase_command
 
 

@@ -312,7 +312,7 @@ def test_redirect_directives(probe, tmp_path):
 
 
 def test_bad_redirect_lines_are_config_errors(tmp_path):
-    from kernel.site import Site
+    from kernel.lifecycle.site import Site
     conf = tmp_path / "r.conf"
     conf.write_text("Redirect bogus /a /b\nRedirect gone /a http://x\nRedirectMatch (unclosed /x\n")
     errors = [str(e) for e in Site(str(conf), plugins=[]).errors]

@@ -7,9 +7,9 @@ import socket
 import pytest
 
 from kernel import constants as C
-from kernel.directives import DirConfig
-from kernel.request import Request
-from kernel.tables import Table
+from kernel import DirConfig
+from kernel.lifecycle.request import Request
+from kernel import Table
 from plugins import static
 from plugins.static.ranges import MAX_RANGES, UNSATISFIABLE, parse_ranges
 

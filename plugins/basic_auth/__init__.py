@@ -17,7 +17,7 @@ Phases, as Apache runs them:
 
 from kernel import DECLINED, OK, hookimpl
 from kernel import constants as C
-from kernel.basicauth import BadCredentials, NoCredentials
+from kernel import BadCredentials, NoCredentials
 
 from . import authz
 from .credentials import add_challenge, charset, decoded_credentials, is_basic

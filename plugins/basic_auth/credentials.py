@@ -1,6 +1,6 @@
 """Basic credentials as this plugin's directives read them (charset, realm, challenge)."""
 
-from kernel.basicauth import BadCredentials, challenge as basic_challenge, parse_basic
+from kernel import BadCredentials, basic_challenge, parse_basic
 
 
 def is_basic(req):

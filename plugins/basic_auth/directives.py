@@ -8,15 +8,14 @@ level.
 
 import dataclasses
 
-from kernel import ConfigError
+from kernel import ACCESS_CONF, HTACCESS, ConfigError, Directive, flag
 from kernel import constants as C
-from kernel import directives as D
 
 from .authz import AuthzConfig, Block, make_rule, merge_authz
 from .hostaccess import ORDERS, SATISFY, HostAccess, parse_source
 from .methods import ALL, limited_to
 
-WHERE = D.ACCESS_CONF | D.HTACCESS
+WHERE = ACCESS_CONF | HTACCESS
 BLOCK_KINDS = {"requireall": "all", "requireany": "any", "requirenone": "none"}
 BLOCK_NAMES = {"all": "<RequireAll>", "any": "<RequireAny>", "none": "<RequireNone>"}
 
@@ -30,7 +29,7 @@ LINES = {}      # lower-case name -> (Directive, line function)
 def _access(name, line, override="AuthConfig", **kw):
     def parse(ctx, args, previous):
         return line(previous or AuthzConfig(), args, ctx.children, ALL)
-    directive = D.Directive(name, context=WHERE, override=override, merge=merge_authz,
+    directive = Directive(name, context=WHERE, override=override, merge=merge_authz,
                             key="Require", parse=parse, **kw)
     LINES[name.lower()] = (directive, line)
     return directive
@@ -145,7 +144,7 @@ def _limit(excluded):
         if "TRACE" in args and not excluded:
             raise ctx.error("TRACE cannot be controlled by <Limit>")
         unknown = [m for m in args if m != "HEAD" and (m not in C.METHODS or m == "INVALID")]
-        if unknown and ctx.context == D.HTACCESS:
+        if unknown and ctx.context == HTACCESS:
             raise ctx.error("%s: unknown method %r (only the standard methods, in capitals, "
                             "in .htaccess)" % (block_name, unknown[0]))
         methods = limited_to(args, excluded)
@@ -206,7 +205,7 @@ def _charset(ctx, args, previous):
 
 
 def _plain(name, **kw):
-    return D.Directive(name, context=WHERE, override="AuthConfig", **kw)
+    return Directive(name, context=WHERE, override="AuthConfig", **kw)
 
 
 DIRECTIVES = [
@@ -215,7 +214,7 @@ DIRECTIVES = [
     _plain("AuthUserFile", syntax="path to an htpasswd file", parse=_path),
     _plain("AuthGroupFile", syntax="path to a group file", parse=_path),
     _plain("AuthBasicProvider", args=(1, None), syntax="file", parse=_providers, default=("file",)),
-    D.flag("AuthBasicAuthoritative", default=True, context=WHERE, override="AuthConfig"),
+    flag("AuthBasicAuthoritative", default=True, context=WHERE, override="AuthConfig"),
     _plain("AuthBasicCharset", syntax="UTF-8|ISO-8859-1", parse=_charset, default="latin-1"),
     _access("Require", _require, args=(1, None), syntax="[not] provider [args...]"),
     _access("RequireAll", _require_block("all"), args=(0, 0), block=True),
@@ -230,9 +229,9 @@ DIRECTIVES = [
     _access("Satisfy", _satisfy, syntax="Any|All"),
     # Apache takes <Limit> in .htaccess under AllowOverride Limit or AuthConfig and checks
     # each line inside against its own category; the kernel checks the block's one category.
-    D.Directive("Limit", args=(1, None), context=WHERE, override="Limit", block=True,
+    Directive("Limit", args=(1, None), context=WHERE, override="Limit", block=True,
                 merge=merge_authz, key="Require", syntax="METHOD...", parse=_limit(False)),
-    D.Directive("LimitExcept", args=(1, None), context=WHERE, override="Limit", block=True,
+    Directive("LimitExcept", args=(1, None), context=WHERE, override="Limit", block=True,
                 merge=merge_authz, key="Require", syntax="METHOD...", parse=_limit(True)),
 ]
 

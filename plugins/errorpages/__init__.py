@@ -6,7 +6,7 @@ that any other plugin implementing ``error_page`` (JSON errors, branded pages) i
 """
 
 from kernel import hookimpl
-from kernel.constants import APLOG_WARNING, HTTP_MOVED_TEMPORARILY, HTTP_UNAUTHORIZED
+from kernel import constants as C
 
 from .errordocument import ERROR_DOCUMENT, LOCAL, REMOTE, TEXT
 from .pages import plain_page, traceback_page
@@ -37,13 +37,13 @@ def error_page(req, status, failure):
         req.notes[REDIRECTED_NOTE] = str(status)
         req.internal_redirect(action.value, method="GET")
         return True
-    if kind == REMOTE and status == HTTP_UNAUTHORIZED:
+    if kind == REMOTE and status == C.HTTP_UNAUTHORIZED:
         req.log_error("ErrorDocument 401 to a full URL ignored: the client would never be asked "
-                      "for credentials", APLOG_WARNING)
+                      "for credentials", C.APLOG_WARNING)
     elif kind == REMOTE and not req.sent_bodyct:
         req.err_headers_out["Location"] = action.value
-        return respond(req, HTTP_MOVED_TEMPORARILY,
-                       plain_page(HTTP_MOVED_TEMPORARILY, req.method, action.value))
+        return respond(req, C.HTTP_MOVED_TEMPORARILY,
+                       plain_page(C.HTTP_MOVED_TEMPORARILY, req.method, action.value))
     return encode(plain_page(status, req.method, req.err_headers_out.getfirst("Location")))
 
 

@@ -3,7 +3,7 @@
 import traceback
 from html import escape
 
-from kernel.constants import has_no_body, reason
+from kernel import constants as C
 
 # Statuses whose responses never carry a body.
 
@@ -72,13 +72,13 @@ def explanation(status, method="GET", location=""):
 def plain_page(status, method="GET", location="", also=None):
     """The built-in page for ``status`` (str). ``also``: a later status that occurred while
     an ErrorDocument was being served for this one."""
-    if has_no_body(status):
+    if C.has_no_body(status):
         return ""
     extra = ""
     if also is not None:
         extra = ("\n<p>Besides, the error document for this status failed with %d %s.</p>"
-                 % (also, escape(reason(also))))
-    return TEMPLATE.format(code=status, reason=escape(reason(status)),
+                 % (also, escape(C.reason(also))))
+    return TEMPLATE.format(code=status, reason=escape(C.reason(status)),
                            text=explanation(status, method, location), extra=extra)
 
 

@@ -11,7 +11,7 @@ the name ``req.interpreter`` reports; modules are kept apart by file path instea
 """
 
 from kernel import hookimpl
-from kernel.constants import HTTP_INTERNAL_SERVER_ERROR, OK, PYTHON_HANDLERS
+from kernel import constants as C
 
 from . import methods
 from .directives import DIRECTIVES
@@ -90,11 +90,11 @@ def access_checker(req):
 @hookimpl
 def check_user_id(req):
     result = run_phase(req, "PythonAuthenHandler")
-    if result == OK and not req.user:
+    if result == C.OK and not req.user:
         req.log_error("%s returned OK but did not set req.user: an authentication handler must "
                       "set req.user (req.get_basic_auth_pw() does) or refuse with "
                       "apache.HTTP_UNAUTHORIZED" % _handler_names(req, "PythonAuthenHandler"))
-        return HTTP_INTERNAL_SERVER_ERROR
+        return C.HTTP_INTERNAL_SERVER_ERROR
     return result
 
 
@@ -115,7 +115,7 @@ def fixups(req):
 
 @hookimpl
 def handler(req):
-    if req.handler not in PYTHON_HANDLERS:
+    if req.handler not in C.PYTHON_HANDLERS:
         return None
     return run_phase(req, "PythonHandler")
 

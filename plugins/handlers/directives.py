@@ -8,9 +8,7 @@ lists are keys of their own). Each entry remembers where it was declared.
 import os
 from dataclasses import dataclass
 
-from kernel import loader
-from kernel.constants import DECLINED, OK
-from kernel.directives import OR_ALL, RSRC_CONF, Directive, append, flag, update
+from kernel import DECLINED, OK, OR_ALL, RSRC_CONF, Directive, append, flag, loader, update
 
 # Phase directive -> results after which the next stacked handler still runs (3.3+ rule).
 CONTINUE = {

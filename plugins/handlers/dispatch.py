@@ -4,10 +4,8 @@ what a result means to the rest of the list."""
 import traceback
 import weakref
 
-from kernel import PhaseError, SERVER_RETURN, loader
-from kernel.constants import APLOG_NOTICE, HTTP_INTERNAL_SERVER_ERROR
-from kernel.pipeline import ClientGone
-from kernel.request import apply_server_return
+from kernel import SERVER_RETURN, ClientGone, PhaseError, apply_server_return, loader
+from kernel import constants as C
 
 from .directives import CONTINUE, default_function
 
@@ -106,7 +104,7 @@ def call(req, directive, entry):
         if directive in ("PythonCleanupHandler", "PythonLogHandler"):
             # The response is gone: nobody but the log can hear about it.
             req.log_error("%s raised:\n%s" % (where, traceback_text(exc)))
-            return HTTP_INTERNAL_SERVER_ERROR
+            return C.HTTP_INTERNAL_SERVER_ERROR
         raise PhaseError(where, debug=bool(req.dir_config["PythonDebug"])) from _users_part(exc)
 
 
@@ -146,7 +144,7 @@ def resolve(req, directive, entry):
     config = req.dir_config
     log = None
     if config["PythonDebug"]:
-        log = lambda message: req.log_error(message, APLOG_NOTICE)  # noqa: E731
+        log = lambda message: req.log_error(message, C.APLOG_NOTICE)  # noqa: E731
     module = loader.import_handler_module(entry.module, search_dirs(entry, config["PythonPath"]),
                                           autoreload=config["PythonAutoReload"], log=log)
     return walk(req, module, name, entry.silent)

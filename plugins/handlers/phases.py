@@ -1,6 +1,6 @@
 """Which handlers a phase runs for a request: configuration, ``| .ext`` and added ones."""
 
-from kernel.constants import DECLINED, OK
+from kernel import DECLINED, OK
 
 from . import dispatch
 

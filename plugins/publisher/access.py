@@ -19,7 +19,8 @@ outermost first, so a module ``__auth__`` guards everything in it.
 import hmac
 
 from kernel import SERVER_RETURN
-from kernel.basicauth import BadCredentials, NoCredentials, OtherScheme, challenge, parse_basic
+from kernel import BadCredentials, NoCredentials, OtherScheme, parse_basic
+from kernel import basic_challenge as challenge
 from kernel import constants as C
 
 from .nested import NAMES, nested_rule_names

@@ -4,8 +4,7 @@ import html
 
 from kernel import OK, SERVER_RETURN
 from kernel import constants as C
-from kernel.forms import FieldStorage, MissingArgument, bind_form
-from kernel.loader import load_file
+from kernel import FieldStorage, MissingArgument, bind_form, load_file
 
 from .access import Guard
 from .render import render

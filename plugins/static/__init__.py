@@ -11,7 +11,7 @@ import stat
 
 from kernel import hookimpl
 from kernel import constants as C
-from kernel.core_directives import options_of
+from kernel import options_of
 
 from .listing import listing
 from .sending import send_file

@@ -1,4 +1,4 @@
-"""The gevent server: listeners, connections, graceful SIGTERM."""
+"""The gevent listener: accepting connections, enforcing deadlines, graceful SIGTERM."""
 
 import itertools
 import signal
@@ -11,30 +11,26 @@ import gevent
 from gevent.event import Event
 from gevent.server import StreamServer
 
-from .http import Connection
-from .logs import AccessLog
-from .pipeline import Pipeline
+from .connection import Connection
 
 GRACE_SECONDS = 10       # how long in-flight requests may take after SIGTERM
 SWEEP_SECONDS = 0.25     # timeouts are enforced to this precision
 
 
-class Server:
+class Listener:
+    """Serves one Site on its ``Listen`` addresses, one greenlet per connection."""
+
     def __init__(self, site, announce=sys.stdout):
         self.site = site
         self.announce = announce
         self.connections = {}
         self.ids = itertools.count(1)
         self.stopped = Event()
-        site.stopping = False
-        site.log.open()
-        site.pipeline = Pipeline(site)
-        opened = {}
-        site.access_logs = {s.id: AccessLog(s, opened) for s in site.servers}
-        self.listeners = [StreamServer((host, port), self.handle, backlog=1024)
+        site.open_logs()
+        self.listeners = [StreamServer((host, port), self.accept, backlog=1024)
                           for host, port in site.listen]
 
-    def handle(self, sock, addr):
+    def accept(self, sock, addr):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         conn = Connection(self.site, sock, addr, next(self.ids))
         self.connections[conn.id] = (conn, gevent.getcurrent())

@@ -5,15 +5,14 @@ conditionals (``<IfModule>``, ``<IfDefine>``, ``Define``, ``${VAR}``) and ``Incl
 other directive is looked up among those the kernel's core and the plugins declared.
 """
 
-import fnmatch
 import glob
-import itertools
 import os
 import re
 
 from . import directives as D
-from .confparse import Node, parse_file
 from .errors import ConfigError
+from .model import Config, Section, ServerBlock, canonical_dir
+from .syntax import Node, parse_file
 
 # Apache directives that mean nothing here: accepted with one warning each.
 APACHE_ONLY = {name.lower() for name in (
@@ -36,80 +35,6 @@ _SECTION_KINDS = {
     "location": D.LOCATION, "locationmatch": D.LOCATION,
     "files": D.FILES, "filesmatch": D.FILES,
 }
-_section_ids = itertools.count(1)
-
-
-class Section:
-    """A ``<Directory>``, ``<Location>``, ``<Files>`` (or their Match forms), or a .htaccess."""
-
-    __slots__ = ("id", "kind", "pattern", "regex", "wild", "values", "files", "depth",
-                 "directory", "file", "line")
-
-    def __init__(self, kind, pattern, regex=None, directory=None, file=None, line=None):
-        self.id = next(_section_ids)
-        self.kind = kind              # 'directory', 'location', 'files', 'htaccess'
-        self.pattern = pattern
-        self.regex = regex            # compiled pattern for the Match forms and ~
-        self.wild = regex is None and any(c in pattern for c in "*?[")
-        self.values = {}
-        self.files = []               # <Files> nested inside a <Directory> or .htaccess
-        self.directory = directory
-        self.depth = pattern.count("/") if kind == "directory" and regex is None else 0
-        self.file = file
-        self.line = line
-
-    def __repr__(self):
-        return "<Section %s %s>" % (self.kind, self.pattern)
-
-
-class ServerDef:
-    """The main server or one ``<VirtualHost>``: its own values and sections."""
-
-    def __init__(self, is_virtual=False, addrs=(), file=None, line=None):
-        self.is_virtual = is_virtual
-        self.addrs = list(addrs)       # [(host or '*', port or None)]
-        self.values = {}
-        self.directories = []          # plain <Directory>, later sorted by depth
-        self.directory_matches = []    # regex <Directory ~>/<DirectoryMatch>, config order
-        self.files = []                # top-level <Files>
-        self.locations = []            # <Location>/<LocationMatch>, config order
-        self.file = file
-        self.line = line
-
-
-class Config:
-    """The whole parsed configuration."""
-
-    def __init__(self, path, server_root):
-        self.path = path
-        self.server_root = server_root
-        self.main = ServerDef()
-        self.vhosts = []
-        self.defines = {}
-        self.errors = []
-        self.warnings = []
-
-    def value_sets(self):
-        """The directive values of every server and section (not .htaccess files), for
-        plugins that look over the whole configuration in ``configure``."""
-        for server in (self.main, *self.vhosts):
-            yield server.values
-            for section in (*server.directories, *server.directory_matches, *server.files,
-                            *server.locations):
-                yield section.values
-                for nested in section.files:
-                    yield nested.values
-
-    def allows_htaccess(self):
-        """Can any .htaccess file add directives at run time?"""
-        return any(values.get("AllowOverride") for values in self.value_sets())
-
-
-def canonical_dir(path):
-    path = os.path.normpath(path)
-    return path if path.endswith("/") else path + "/"
-
-
 class Builder:
     """Walks the nodes once, in order, as Apache reads its configuration."""
 
@@ -259,7 +184,7 @@ class Builder:
             if context != D.SERVER:
                 self._error(node, "<VirtualHost> is only allowed at server level")
                 return
-            vhost = ServerDef(True, [_parse_addr(a) for a in args] or [("*", None)], node.file, node.line)
+            vhost = ServerBlock(True, [_parse_addr(a) for a in args] or [("*", None)], node.file, node.line)
             self.config.vhosts.append(vhost)
             self._walk(node.children, vhost, None, D.VHOST)
             return
@@ -349,7 +274,7 @@ class Builder:
                              directory=section.directory if section is not None else None,
                              is_location=section is not None and section.kind == "location",
                              server_root=self.config.server_root,
-                             children=self._subst_tree(node.children or []), site=self.config)
+                             children=self._subst_tree(node.children or []), config=self.config)
         key = directive.store_as
         try:
             value = directive.convert(ctx, args, target.get(key))
@@ -370,33 +295,3 @@ def _parse_addr(text):
     if not sep or not port.isdigit():
         return (text, None)
     return (host.strip("[]"), int(port))
-
-
-def match_directory(section, dirpath):
-    """Does a plain <Directory> apply to ``dirpath`` (canonical, trailing '/')?"""
-    if not section.wild:
-        return dirpath.startswith(section.pattern)
-    depth = section.depth
-    prefix = "/".join(dirpath.split("/")[:depth]) + "/"
-    return fnmatch.fnmatchcase(prefix, section.pattern)
-
-
-def match_location(section, uri):
-    if section.regex is not None:
-        return section.regex.search(uri) is not None
-    pattern = section.pattern
-    if section.wild:
-        return fnmatch.fnmatchcase(uri, pattern) or fnmatch.fnmatchcase(uri, pattern.rstrip("/") + "/*")
-    if not uri.startswith(pattern):
-        return False
-    return pattern.endswith("/") or len(uri) == len(pattern) or uri[len(pattern)] == "/"
-
-
-def match_files(section, name):
-    if section.regex is not None:
-        return section.regex.search(name) is not None
-    return fnmatch.fnmatchcase(name, section.pattern)
-
-
-__all__ = ["Builder", "Config", "ServerDef", "Section", "Node", "canonical_dir",
-           "match_directory", "match_location", "match_files"]

@@ -1,57 +1,14 @@
-"""The kernel's own plugin: Apache's core mapping, mod_alias, mod_mime and mod_dir defaults.
+"""Apache's core mapping and mod_alias: a URI to a file name (Alias, Redirect, the document
+root), the path walk to the longest existing file (path_info), and mod_dir's fixups."""
 
-Its phase hooks are ``trylast``: they apply when no plugin answered first.
-"""
-
-import mimetypes
 import os
 import stat
 from urllib.parse import quote
 
-from . import constants as C
-from .core_directives import CORE_DIRECTIVES, options_of
-from .hookspecs import PROJECT
-
-import pluggy
-
-hookimpl = pluggy.HookimplMarker(PROJECT)
-
-# What <IfModule> finds loaded whatever the plugins: the parts of Apache the kernel is.
-EMULATED_MODULES = {"core", "http", "so", "mime", "dir", "alias", "log_config", "mpm_event",
-                    "unixd", "env", "setenvif", "filter"}
+from kernel import constants as C
+from kernel import hookimpl, options_of
 
 DIRECTORY_TYPE = C.DIR_MAGIC_TYPE
-MEMO_SIZE = 512             # file names remembered per merged configuration
-
-
-@hookimpl
-def register_directives():
-    return CORE_DIRECTIVES
-
-
-class MimeTable:
-    """Extension -> media type, from TypesConfig or Python's own table."""
-
-    def __init__(self, path=None):
-        table = mimetypes.MimeTypes()
-        if path:
-            table.read(path)
-        self.types = {ext.lower(): t for ext, t in table.types_map[True].items()}
-        self.types.setdefault(".py", "text/x-python")
-
-    def lookup(self, ext):
-        return self.types.get(ext)
-
-
-_mime_tables = {}
-
-
-def mime_table(req):
-    path = req.server.config["TypesConfig"]
-    table = _mime_tables.get(path)
-    if table is None:
-        table = _mime_tables[path] = MimeTable(path)
-    return table
 
 
 def _redirect(req):
@@ -179,53 +136,6 @@ def _through_symlink(req, path, options):
 
 
 @hookimpl(trylast=True)
-def type_checker(req):
-    config = req.dir_config
-    st = req.finfo
-    if st is not None and stat.S_ISDIR(st.st_mode):
-        req._content_type = DIRECTORY_TYPE
-    elif req.filename:
-        _types_by_extension(req, config)
-    forced = config["ForceType"]
-    if forced:
-        req.content_type = forced
-    handler = config["SetHandler"]
-    if handler:
-        req.handler = handler
-    return C.OK
-
-
-def _types_by_extension(req, config):
-    """mod_mime: every dot-separated extension of the name may set the type and handler.
-    The answer depends on the name and the merged configuration only: remembered there."""
-    name = req.filename.rstrip("/").rpartition("/")[2]
-    known = config.memo.get(name)
-    if known is None:
-        if len(config.memo) >= MEMO_SIZE:
-            config.memo.clear()
-        known = config.memo[name] = _lookup_types(req, config, name)
-    kind, handler = known
-    if kind:
-        req._content_type = kind
-    if handler:
-        req.handler = handler
-
-
-def _lookup_types(req, config, name):
-    kind = handler = None
-    handlers = config["AddHandler"]
-    removed = config["RemoveHandler"]
-    types = config["AddType"]
-    table = mime_table(req)
-    for ext in name.split(".")[1:]:
-        ext = "." + ext.lower()
-        kind = types.get(ext) or table.lookup(ext) or kind
-        if ext in handlers and not (ext in removed and removed[ext] is None):
-            handler = handlers[ext]
-    return kind, handler
-
-
-@hookimpl(trylast=True)
 def fixups(req):
     """mod_alias for Redirects in directory sections; then mod_dir: a directory request gets
     its DirectoryIndex, or a slash appended."""
@@ -242,6 +152,5 @@ def fixups(req):
     for index in req.dir_config["DirectoryIndex"]:
         candidate = os.path.join(req.filename, index)
         if os.path.exists(candidate):
-            from .pipeline import fast_redirect
-            return fast_redirect(req, req.uri + index)
+            return req.site.pipeline.fast_redirect(req, req.uri + index)
     return None

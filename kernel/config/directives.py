@@ -9,6 +9,8 @@ value for the section; per request, the values of all applying sections are fold
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .errors import ConfigError
+
 # Where a directive may appear (bit flags).
 SERVER = 1      # main server, outside any section
 VHOST = 2       # inside <VirtualHost>
@@ -36,10 +38,9 @@ class ParseContext:
     is_location: bool = False
     server_root: str = "/"
     children: list = field(default_factory=list)  # inner nodes of a block directive
-    site: Any = None
+    config: Any = None            # the Config being built (kernel.config.model.Config)
 
     def error(self, message):
-        from .errors import ConfigError
         return ConfigError(message, self.file, self.line)
 
     def resolve_path(self, path):

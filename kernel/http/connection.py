@@ -1,67 +1,23 @@
-"""HTTP/1.x on one connection: llhttp (httptools) parsing, Apache's limits, response framing."""
+"""HTTP/1.x on one connection: llhttp (httptools) parsing, Apache's limits, deadlines and
+socket output. What the bytes of a response are is ``kernel.http.response``'s business."""
 
-import re
 import socket
 import time
-from email.utils import formatdate
 
 import gevent
 import httptools
 
-from . import constants as C
+from ..lifecycle import constants as C
+from ..lifecycle.error_response import minimal_page
+from ..lifecycle.errors import ClientGone
+from ..lifecycle.pipeline import process
+from ..lifecycle.tables import Table
 from .body import DRAIN_LIMIT, Body
-from .errors import InvalidHeader
 from .head import BadRequest, Head
-from .pipeline import ClientGone, minimal_page, process
-from .request import Response
-from .tables import Table
+from .response import Response, date_and_server, status_line
 
-SERVER_HEADER = b"greenphase"
 RECV_SIZE = 65536
 QUEUE_LIMIT = 1 << 18      # queued output beyond this is sent at once (big streamed files)
-
-
-_UNSAFE_VALUE = re.compile(r"[\r\n\x00]")
-_BAD_NAME = re.compile(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
-
-
-_SKIPPED = frozenset(("content-length", "transfer-encoding", "connection", "content-type"))
-_status_lines = {}
-
-
-def _status_line(status, custom):
-    """b'HTTP/1.1 200 OK\\r\\n', or the handler's own status_line when it is sound."""
-    if custom and custom.startswith(str(status)) and not _UNSAFE_VALUE.search(custom):
-        return ("HTTP/1.1 %s\r\n" % custom).encode("latin-1", "replace")
-    line = _status_lines.get(status)
-    if line is None:
-        line = _status_lines[status] = ("HTTP/1.1 %d %s\r\n" % (status, C.reason(status))).encode()
-    return line
-
-
-def _header_lines(req):
-    """headers_out and err_headers_out as 'Name: value' lines. A header that would split the
-    response (CR, LF or NUL in it, or a name that is no token) is dropped, then refused."""
-    lines, bad = [], []
-    for table in (req.headers_out, req.err_headers_out):
-        if not table:
-            continue
-        for key, value in table.items():
-            if "\r" in value or "\n" in value or "\0" in value or not key or _BAD_NAME.search(key):
-                bad.append((table, key))
-            elif key.lower() not in _SKIPPED:
-                lines.append("%s: %s\r\n" % (key, value))
-    content_type = req._content_type
-    if content_type and _UNSAFE_VALUE.search(content_type):
-        req._content_type = None
-        bad.append((None, "Content-Type"))
-    if bad:
-        for table, key in bad:
-            if table is not None and key in table:
-                del table[key]
-        raise InvalidHeader("response header %r has CR, LF or NUL in its value, or a bad name; "
-                            "the response was refused" % bad[0][1])
-    return "".join(lines)
 
 
 class Message:
@@ -78,18 +34,6 @@ class Message:
         self.complete = False
         self.header_bytes = 0       # raw bytes received before the head was complete
         self.url_bytes = 0
-
-
-_date_cache = [0, b""]
-
-
-def date_and_server():
-    """The Date and Server header lines, made once a second."""
-    now = int(time.time())
-    if _date_cache[0] != now:
-        _date_cache[0] = now
-        _date_cache[1] = b"Date: %s\r\nServer: %s\r\n" % (formatdate(now, usegmt=True).encode(), SERVER_HEADER)
-    return _date_cache[1]
 
 
 class Connection:
@@ -123,10 +67,12 @@ class Connection:
         self.messages = []
         self.msg = None
         server = site.main_server
-        self.limit_line = server.limit_req_line
-        self.limit_field = server.limit_req_fieldsize
-        self.limit_fields = server.limit_req_fields
-        self.head_budget = self.limit_line + self.limit_fields * (self.limit_field + 4) + 4096
+        # LimitRequestLine, LimitRequestFieldSize, LimitRequestFields: named as on req.server
+        self.limit_req_line = server.limit_req_line
+        self.limit_req_fieldsize = server.limit_req_fieldsize
+        self.limit_req_fields = server.limit_req_fields
+        self.head_budget = (self.limit_req_line + self.limit_req_fields * (self.limit_req_fieldsize + 4)
+                            + 4096)
         self.parser = httptools.HttpRequestParser(self)
         self.pending = bytearray()
         self.flush_scheduled = False
@@ -145,15 +91,15 @@ class Connection:
         msg = self.msg
         msg.url.append(url)
         msg.url_bytes += len(url)
-        if msg.url_bytes > self.limit_line:
+        if msg.url_bytes > self.limit_req_line:
             raise BadRequest(414, "request line longer than LimitRequestLine")
 
     def on_header(self, name, value):
         msg = self.msg
-        if len(name) + len(value) + 2 > self.limit_field:
+        if len(name) + len(value) + 2 > self.limit_req_fieldsize:
             raise BadRequest(400, "Size of a request header field exceeds server limit.")
         msg.headers.append((name, value))
-        if len(msg.headers) > self.limit_fields:
+        if len(msg.headers) > self.limit_req_fields:
             raise BadRequest(400, "The number of request header fields exceeds this server's limit.")
 
     def on_headers_complete(self):
@@ -244,7 +190,7 @@ class Connection:
                 self.keepalives += 1
                 self.busy = True
                 try:
-                    keep = self.handle(msg)
+                    keep = self.serve_request(msg)
                 except BadRequest as exc:
                     self.reject(exc)
                     return
@@ -268,7 +214,7 @@ class Connection:
         self.site.log.error("%s: %s" % (self.remote_ip, exc), level=C.APLOG_INFO)
         status = exc.status
         body = minimal_page(status).encode()
-        head = (_status_line(status, None) + date_and_server()
+        head = (status_line(status) + date_and_server()
                 + b"Content-Length: %d\r\nConnection: close\r\n"
                   b"Content-Type: text/html; charset=iso-8859-1\r\n\r\n" % len(body))
         try:
@@ -288,7 +234,7 @@ class Connection:
         finally:
             self.deadline = 0.0
 
-    def handle(self, msg):
+    def serve_request(self, msg):
         """Build the request, run the pipeline; True when the connection may serve another."""
         head = Head.from_message(msg)
         server = self.site.server_for(head.hostname, self.local_addr[1])
@@ -369,93 +315,3 @@ class Connection:
                 self.writable.start(self._flush_queued)
         elif self.writable is not None:
             self.writable.stop()
-
-    def _head_bytes(self, req, length):
-        """Status line and headers; decides framing. ``length`` is the whole body's, if known."""
-        text = _header_lines(req)
-        resp = req._resp
-        status = req.status
-        no_body = C.has_no_body(status)
-        if length is None and resp.content_length is None:
-            declared = req.headers_out.getfirst("Content-Length")    # set by hand, as old code does
-            if declared is not None and declared.strip().isdigit():
-                resp.content_length = int(declared)
-        if no_body:
-            pass
-        elif length is not None:
-            text += "Content-Length: %d\r\n" % length
-        elif resp.content_length is not None:
-            text += "Content-Length: %d\r\n" % resp.content_length
-        elif resp.header_only:
-            pass
-        elif req.proto_num >= 1001:
-            resp.chunked = True
-            text += "Transfer-Encoding: chunked\r\n"
-        else:
-            resp.close = True
-        if not resp.close and not self.close_after and not self.site.stopping and self.keep_alive_ok(req):
-            server = req.server
-            if req.proto_num < 1001:
-                text += "Connection: Keep-Alive\r\n"
-            if server.keep_alive_max:
-                text += "Keep-Alive: timeout=%d, max=%d\r\n" % (
-                    server.keep_alive_timeout, max(server.keep_alive_max - self.keepalives, 0))
-            else:       # MaxKeepAliveRequests 0: unlimited, and max=0 would mean "stop"
-                text += "Keep-Alive: timeout=%d\r\n" % server.keep_alive_timeout
-        else:
-            resp.close = True
-            text += "Connection: close\r\n"
-        content_type = req._content_type
-        if content_type and not no_body and content_type != C.DIR_MAGIC_TYPE:
-            charset = req.dir_config["AddDefaultCharset"]
-            if charset and content_type.startswith(("text/plain", "text/html")) \
-                    and "charset=" not in content_type:
-                content_type += "; charset=" + charset
-            text += "Content-Type: %s\r\n" % content_type
-        resp.headers_sent = True
-        resp.status_sent = status
-        return (_status_line(status, req.status_line) + date_and_server()
-                + text.encode("latin-1", "replace") + b"\r\n")
-
-    def flush_response(self, req):
-        """Send the headers (first time) and whatever body is buffered."""
-        resp = req._resp
-        data = b"".join(resp.out) if resp.out else b""
-        resp.out.clear()
-        resp.out_len = 0
-        head = b"" if resp.headers_sent else self._head_bytes(req, None)
-        if resp.header_only or C.has_no_body(resp.status_sent):
-            data = b""
-        if data:
-            resp.bytes_sent += len(data)
-            if resp.chunked:
-                data = b"%x\r\n%s\r\n" % (len(data), data)
-        if head or data:
-            self.queue(head + data)
-
-    def finish_response(self, req):
-        """End the response: one send with Content-Length when nothing went out yet."""
-        resp = req._resp
-        if resp.finished:
-            return
-        if not resp.headers_sent:
-            length = resp.out_len if resp.content_length is None else None
-            head = self._head_bytes(req, length)
-            resp.finished = True
-            body = b"".join(resp.out)
-            resp.out.clear()
-            if resp.header_only or C.has_no_body(req.status):
-                body = b""
-            resp.bytes_sent += len(body)
-            self.send_raw(head + body)
-        else:
-            resp.finished = True
-            self.flush_response(req)
-            self.send_raw(b"0\r\n\r\n" if resp.chunked else b"")
-        if resp.content_length is not None and not resp.header_only \
-                and not C.has_no_body(resp.status_sent) and resp.bytes_sent != resp.content_length:
-            # The body did not match its declared length: the client cannot find the next
-            # response, so this connection ends here.
-            self.close_after = True
-            req.log_error("response body of %d bytes, but Content-Length said %d"
-                          % (resp.bytes_sent, resp.content_length))

@@ -4,7 +4,7 @@ import re
 import time
 from urllib.parse import unquote_to_bytes
 
-from .tables import Table
+from ..lifecycle.tables import Table
 
 
 class BadRequest(Exception):

@@ -4,9 +4,11 @@ import sys
 import time
 import traceback
 
+from ..config.errors import ConfigError
 from . import constants as C
-from .errors import SERVER_RETURN, ConfigError, HandlerFailure, InvalidHeader, PhaseError
-from .request import apply_server_return
+from .error_response import respond, send_error
+from .errors import (SERVER_RETURN, ClientGone, HandlerFailure, InvalidHeader, PhaseError,
+                     apply_server_return)
 
 OK, DECLINED, DONE = C.OK, C.DECLINED, C.DONE
 RUN_FIRST = {"translate_name", "map_to_storage", "check_user_id", "auth_checker", "type_checker",
@@ -15,12 +17,6 @@ PHASES = ("post_read_request", "translate_name", "map_to_storage", "header_parse
           "access_checker", "check_user_id", "auth_checker", "type_checker", "fixups", "handler",
           "log_transaction", "request_cleanup")
 MAX_REDIRECTS = 10
-# Statuses after which Apache closes the connection (the request may not have been read whole).
-DROPS_CONNECTION = frozenset((400, 408, 411, 413, 414, 500, 501, 503))
-
-
-class ClientGone(IOError):
-    """The client went away while we wrote: nothing more can be sent."""
 
 
 class Pipeline:
@@ -59,6 +55,14 @@ class Pipeline:
                 continue
             return result
         return DECLINED if first else OK
+
+    def internal_redirect(self, req, uri, method=None):
+        """``req.internal_redirect``: a complete new request for ``uri`` inside this one."""
+        internal_redirect(req, uri, method)
+
+    def fast_redirect(self, req, uri):
+        """Re-map ``req`` to ``uri`` in place (the core plugin's DirectoryIndex)."""
+        return fast_redirect(req, uri)
 
 
 def _stops(result):
@@ -136,7 +140,7 @@ def _check_body_limit(req):
     limit = req.dir_config["LimitRequestBody"]
     req._body.limit = limit
     if limit and req._body.declared_length is not None and req._body.declared_length > limit:
-        req._resp.conn.close_after = True       # rather than read the body we refused
+        req._resp.drop_connection()     # rather than read the body we refused
         req.log_error("Requested content-length of %d is larger than the configured limit of %d"
                       % (req._body.declared_length, limit))
         return C.HTTP_REQUEST_ENTITY_TOO_LARGE
@@ -167,61 +171,6 @@ def _access_and_auth(req):
     return _required(req, "auth_checker", "check access (no authz provider answered)")
 
 
-def respond(req, result, failure):
-    """Turn a phase result into the response (the error path for statuses)."""
-    if result == OK or result == DONE:
-        return
-    if type(result) is not int or not C.is_http_status(result):
-        req.log_error("Handler for %s returned invalid result code %r" % (req.uri, result))
-        result = C.HTTP_INTERNAL_SERVER_ERROR
-    if failure is not None:     # the one place a phase's exception is logged
-        req.log_error("%s failed:\n%s" % (failure.where, "".join(
-            traceback.format_exception(*failure.exc_info)).rstrip()))
-    send_error(req, result, failure)
-
-
-def send_error(req, status, failure=None):
-    """The error path: status line, err_headers_out, and a body from the error_page hook."""
-    resp = req._resp
-    appended = resp.headers_sent
-    if status in DROPS_CONNECTION:
-        resp.conn.close_after = True
-    if not appended:
-        resp.out.clear()
-        resp.out_len = 0
-        resp.content_length = None
-        if (300 <= status < 400 or status == 201) and "Location" in req.headers_out \
-                and "Location" not in req.err_headers_out:
-            req.err_headers_out["Location"] = req.headers_out.getfirst("Location")
-        req.headers_out.clear()
-        req.status = status
-        req.status_line = None
-        req._content_type = "text/html; charset=iso-8859-1"
-        allowed = getattr(req, "allowed_methods", None)
-        if status in (405, 501) and allowed:
-            req.err_headers_out["Allow"] = ", ".join(allowed)
-    try:
-        body = req.site.hook.error_page(req=req, status=status, failure=failure)
-    except ClientGone:
-        raise
-    except BaseException:
-        req.log_error("error_page hook raised:\n" + traceback.format_exc().rstrip())
-        body = None
-    if body is True:
-        return
-    if body is None:
-        body = minimal_page(status)
-    if C.has_no_body(status):
-        return
-    req.write(body, 0)
-
-
-def minimal_page(status):
-    reason = C.reason(status)
-    return ("<!DOCTYPE html>\n<html><head><title>%d %s</title></head>"
-            "<body><h1>%s</h1></body></html>\n" % (status, reason, reason))
-
-
 def process(req):
     """A whole main request: phases, response, logging, cleanups."""
     try:
@@ -237,11 +186,11 @@ def finish_request(req):
         final = final.next
     try:
         try:
-            req._resp.conn.finish_response(final)
+            req._resp.finish(final)
         except InvalidHeader as exc:
             final.log_error(str(exc))
             send_error(final, C.HTTP_INTERNAL_SERVER_ERROR)
-            req._resp.conn.finish_response(final)
+            req._resp.finish(final)
     finally:
         _after(req, final)
 
@@ -278,8 +227,7 @@ def internal_redirect(req, uri, method=None):
     if depth >= MAX_REDIRECTS:
         req.log_error("Request exceeded the limit of %d internal redirects" % MAX_REDIRECTS)
         raise SERVER_RETURN(C.HTTP_INTERNAL_SERVER_ERROR)
-    if not req._resp.headers_sent:
-        req._resp.content_length = None     # the new request declares its own length
+    req._resp.forget_length()
     head = req._head.redirected(uri, method or req.method)
     new = req.site.request_class(req.site, req.server, req.connection, req._resp, head, req._body)
     new.prev = req

@@ -1,4 +1,4 @@
-"""Exceptions that cross the kernel/plugin boundary."""
+"""Exceptions of a request's life that cross the kernel/plugin boundary, and what they mean."""
 
 
 class SERVER_RETURN(Exception):
@@ -6,20 +6,6 @@ class SERVER_RETURN(Exception):
 
     ``SERVER_RETURN(code, status)`` also sets ``req.status = status`` first (mod_python).
     """
-
-
-class ConfigError(Exception):
-    """A configuration mistake, located by file and line."""
-
-    def __init__(self, message, file=None, line=None):
-        super().__init__(message)
-        self.message = message
-        self.file = file
-        self.line = line
-
-    def __str__(self):
-        where = f"{self.file}:{self.line}: " if self.file else ""
-        return where + self.message
 
 
 class HandlerFailure:
@@ -54,3 +40,17 @@ class InvalidHeader(ValueError):
     """A response header that would split the response (CR, LF or NUL, or a bad name).
 
     The header is dropped and the request answered 500, as Apache does."""
+
+
+class ClientGone(IOError):
+    """The client went away while we wrote: nothing more can be sent."""
+
+
+def apply_server_return(req, exc):
+    """The result a ``SERVER_RETURN`` exception stands for (sets ``req.status`` when given)."""
+    args = exc.args
+    if not args or type(args[0]) is not int:
+        raise TypeError("SERVER_RETURN needs an int result, got %r" % (args,))
+    if len(args) > 1 and args[1]:
+        req.status = args[1]
+    return args[0]

@@ -8,7 +8,7 @@ then ``<Files>`` (top level, then nested ones in walk order), then ``<Location>`
 import os
 from collections import OrderedDict
 
-from .config import match_directory, match_files, match_location
+from .model import match_directory, match_files, match_location
 from .directives import DirConfig
 from .errors import ConfigError
 

@@ -1,7 +1,7 @@
 """The request body, read lazily from the connection (``req.read``)."""
 
-from . import constants as C
-from .errors import SERVER_RETURN
+from ..lifecycle import constants as C
+from ..lifecycle.errors import SERVER_RETURN
 from .head import BadRequest
 
 DRAIN_LIMIT = 1 << 20      # unread body we still read past to keep a connection alive

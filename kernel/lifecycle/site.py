@@ -4,23 +4,29 @@ Built once at start-up: the plugin manager, the directives, the parsed configura
 server records, the request class with the plugins' extensions, and the logs.
 """
 
-import fnmatch
 import importlib
-import itertools
 import os
+from functools import cached_property
 from importlib.metadata import entry_points
 
 import pluggy
 
-from . import core, hookspecs
-from .config import Builder, canonical_dir
-from .directives import DirConfig
-from .dirwalk import Merger
-from .errors import ConfigError
-from .logs import ErrorLog
+from .. import hookspecs
+from ..hookspecs import PROJECT
+from ..config.builder import Builder
+from ..config.core_directives import CORE_DIRECTIVES
+from ..config.errors import ConfigError
+from ..config.merger import Merger
+from ..config.model import canonical_dir
+from .log_directives import LOG_DIRECTIVES
+from .logs import AccessLog, ErrorLog
+from .pipeline import Pipeline
 from .request import Request
+from .server import Server
 
-_server_ids = itertools.count(1)
+# The built-in core plugin (Apache's mapping, mod_alias, mod_mime, mod_dir): an entry point of
+# the greenphase group like any plugin, and always enabled.
+CORE_PLUGIN = "core"
 _current = None
 
 
@@ -30,75 +36,21 @@ def current():
     return _current
 
 
-class ServerRec:
-    """``req.server``: the main server or a virtual host, with its server-scope values."""
-
-    def __init__(self, site, definition, base_values, defaults):
-        self.id = next(_server_ids)
-        self.site = site
-        self.is_virtual = definition.is_virtual
-        self.addrs = definition.addrs
-        self.base_values = base_values
-        self.config = DirConfig(base_values, defaults)
-        self.server_hostname = self.config["ServerName"] or "localhost"
-        if ":" in self.server_hostname:
-            self.server_hostname = self.server_hostname.rsplit(":", 1)[0]
-        self.names = [self.server_hostname.lower()]
-        self.wild_names = [n.lower() for n in self.config["ServerAlias"] or ()]
-        self.defn_name = definition.file or site.config_file
-        self.defn_line_number = definition.line or 0
-        self.directories = sorted(site.config.main.directories + definition.directories
-                                  if definition.is_virtual else definition.directories,
-                                  key=lambda s: s.depth)
-        main = site.config.main
-        extra = definition.is_virtual
-        self.directory_matches = (main.directory_matches if extra else []) + definition.directory_matches
-        self.files = (main.files if extra else []) + definition.files
-        self.locations = (main.locations if extra else []) + definition.locations
-        self.timeout = self.config["Timeout"]
-        self.keep_alive = self.config["KeepAlive"]
-        self.keep_alive_timeout = self.config["KeepAliveTimeout"]
-        self.keep_alive_max = self.config["MaxKeepAliveRequests"]
-        self.limit_req_line = self.config["LimitRequestLine"]
-        self.limit_req_fieldsize = self.config["LimitRequestFieldSize"]
-        self.limit_req_fields = self.config["LimitRequestFields"]
-        self.error_fname = self.config["ErrorLog"]
-        self.loglevel = self.config["LogLevel"]
-        self.port = addrs_port(self.addrs)
-        self.path = None
-        self.server_admin = None
-
-    def matches(self, hostname):
-        host = hostname.lower()
-        if host in self.names:
-            return True
-        return any(fnmatch.fnmatchcase(host, pattern) for pattern in self.wild_names)
-
-    def log_error(self, message, level=3):
-        self.site.log.error(message, level=level)
-
-
-def addrs_port(addrs):
-    for _, port in addrs:
-        if port:
-            return port
-    return 0
-
-
 class Site:
     """Everything needed to serve one configuration."""
 
     def __init__(self, config_file, plugins=None, extra_plugins=(), defines=None):
         self.config_file = os.path.abspath(config_file)
-        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(hookspecs)
-        self.pm.register(core, "core")
         self._load_plugins(plugins, extra_plugins)
         self.hook = self.pm.hook
         self.state = {}     # per-site data plugins compute in configure(), keyed "plugin.what"
         self.errors = []
+        self.stopping = False           # set by the listener's graceful stop
+        self.access_logs = {}           # server id -> AccessLog, once open_logs() ran
         self.directives = self._collect_directives()
-        modules = set(core.EMULATED_MODULES)
+        modules = set()
         for names in self.hook.apache_modules():
             modules.update(names or ())
         self.builder = Builder(self.directives, modules, defines)
@@ -110,7 +62,7 @@ class Site:
         self._build_servers()
         self.log = ErrorLog(self.main_server)
         self.request_class = self._extend(Request, self.hook.request_methods(), "request")
-        server_class = self._extend(ServerRec, self.hook.server_methods(), "server")
+        server_class = self._extend(Server, self.hook.server_methods(), "server")
         for server in self.servers:
             server.__class__ = server_class
         for errors in self.hook.configure(site=self):
@@ -118,12 +70,26 @@ class Site:
         global _current
         _current = self
 
+    @cached_property
+    def pipeline(self):
+        """Each phase's implementations in call order, looked up on first use (after the
+        plugins' ``configure``)."""
+        return Pipeline(self)
+
+    def open_logs(self):
+        """Open the error log and the access logs, before serving (``check`` opens none)."""
+        self.log.open()
+        opened = {}
+        self.access_logs = {s.id: AccessLog(s, opened) for s in self.servers}
+
     # -- plugins -------------------------------------------------------------------------
     def _load_plugins(self, wanted, extra):
         """Entry points of the ``greenphase`` group (built-ins included), then extra modules."""
         found = set()
-        for ep in entry_points(group=hookspecs.PROJECT):
-            if ep.name in found or (wanted is not None and ep.name not in wanted):
+        # The core plugin first: among trylast hooks the first registered runs last.
+        for ep in sorted(entry_points(group=PROJECT), key=lambda e: e.name != CORE_PLUGIN):
+            if ep.name in found or (wanted is not None and ep.name not in wanted
+                                    and ep.name != CORE_PLUGIN):
                 continue
             found.add(ep.name)
             try:
@@ -132,7 +98,10 @@ class Site:
                 raise ConfigError("plugin %s (%s) failed to load: %s: %s"
                                   % (ep.name, ep.value, type(exc).__name__, exc)) from exc
             self.pm.register(plugin, ep.name)
-        missing = set(wanted or ()) - found - {"core"}
+        if CORE_PLUGIN not in found:
+            raise ConfigError("the core plugin (entry point %r of the 'greenphase' group) is not "
+                              "installed; reinstall greenphase (pip install -e .)" % CORE_PLUGIN)
+        missing = set(wanted or ()) - found
         if missing:
             raise ConfigError("no such plugin: %s (plugins register in the 'greenphase' "
                               "entry-point group)" % ", ".join(sorted(missing)))
@@ -143,13 +112,17 @@ class Site:
         return [name for name, _ in self.pm.list_name_plugin()]
 
     def _collect_directives(self):
+        """The kernel's own directives, then each plugin's (a name declared twice is an error)."""
         directives = {}
-        for impl in self.pm.hook.register_directives.get_hookimpls():
-            for directive in impl.function() or ():
+        declared = [("kernel", CORE_DIRECTIVES + LOG_DIRECTIVES)] + [
+            (impl.plugin_name, impl.function() or ())
+            for impl in self.pm.hook.register_directives.get_hookimpls()]
+        for plugin_name, declarations in declared:
+            for directive in declarations:
                 key = directive.name.lower()
                 if key in {n.lower() for n in directives}:
                     self.errors.append(ConfigError("directive %s is declared twice (plugin %s)"
-                                                   % (directive.name, impl.plugin_name)))
+                                                   % (directive.name, plugin_name)))
                     continue
                 directives[directive.name] = directive
         return directives
@@ -171,14 +144,14 @@ class Site:
         main_values = dict(self.config.main.values)
         main_values.setdefault("DocumentRoot", canonical_dir(self.server_root).rstrip("/") or "/")
         main_values.setdefault("ErrorLog", os.path.join(self.server_root, "logs", "error_log"))
-        self.main_server = ServerRec(self, self.config.main, main_values, defaults)
+        self.main_server = Server(self, self.config.main, main_values, defaults)
         self.vhosts = []
         merges = self.merger.merges
-        for definition in self.config.vhosts:
+        for block in self.config.vhosts:
             values = dict(main_values)
-            for name, value in definition.values.items():
+            for name, value in block.values.items():
                 values[name] = merges[name](values[name], value) if name in values else value
-            self.vhosts.append(ServerRec(self, definition, values, defaults))
+            self.vhosts.append(Server(self, block, values, defaults))
         self.servers = [self.main_server] + self.vhosts
         self._vhosts_by_port = {}
         self.listen = self.main_server.config["Listen"] or [("0.0.0.0", 80)]

@@ -1,33 +1,18 @@
 """The request object: what the kernel owns of mod_python's request API.
 
 Plugins add attributes and methods through the ``request_methods`` hook; each site gets its
-own subclass of :class:`Request` built once at start-up (``kernel.site``).
+own subclass of :class:`Request` built once at start-up (``kernel.lifecycle.site``). The
+response it writes to is ``kernel.http.response.Response`` (``req._resp``).
 """
 
 from urllib.parse import quote
 
+from email.utils import formatdate
+
 from . import constants as C
+from .cgienv import add_cgi_vars, add_common_vars
+from .conditional import meets_conditions
 from .tables import Table
-
-
-class Response:
-    """Output state shared by a request and its internal redirects (one client, one answer)."""
-
-    __slots__ = ("conn", "headers_sent", "chunked", "close", "out", "out_len", "bytes_sent",
-                 "finished", "content_length", "status_sent", "header_only")
-
-    def __init__(self, conn, header_only=False):
-        self.conn = conn
-        self.header_only = header_only  # the client asked HEAD (an ErrorDocument GET keeps it)
-        self.headers_sent = False
-        self.chunked = False
-        self.close = False          # close-delimited body (HTTP/1.0 without a length)
-        self.out = []               # buffered body pieces not yet on the wire
-        self.out_len = 0
-        self.bytes_sent = 0         # body bytes handed to the socket
-        self.finished = False
-        self.content_length = None  # set_content_length()
-        self.status_sent = None
 
 
 class _LazyTable:
@@ -153,15 +138,10 @@ class Request:
             data = data.encode("utf-8", "surrogateescape")
         elif not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError("write() takes str or bytes, not %s" % type(data).__name__)
-        resp = self._resp
-        if data:
-            resp.out.append(bytes(data))
-            resp.out_len += len(data)
-        if flush:
-            resp.conn.flush_response(self)
+        self._resp.write(self, data, flush)
 
     def flush(self):
-        self._resp.conn.flush_response(self)
+        self._resp.flush(self)
 
     def sendfile(self, path, offset=0, length=-1):
         """Send (part of) a file; returns the number of bytes sent."""
@@ -242,8 +222,7 @@ class Request:
 
     def internal_redirect(self, uri, method=None):
         """Run a complete new request for ``uri`` now; its output goes to this client."""
-        from .pipeline import internal_redirect
-        internal_redirect(self, uri, method)
+        self.site.pipeline.internal_redirect(self, uri, method)
 
     def get_remote_host(self, type=None, str_is_ip=None):
         ip = self.connection.remote_ip
@@ -268,7 +247,6 @@ class Request:
             self.mtime = int(mtime)
 
     def set_last_modified(self):
-        from email.utils import formatdate
         if self.mtime:
             self.headers_out["Last-Modified"] = formatdate(self.mtime, usegmt=True)
 
@@ -284,26 +262,13 @@ class Request:
 
     def meets_conditions(self):
         """Evaluate If-None-Match / If-Modified-Since against ETag and mtime: OK or 304/412."""
-        from .conditional import meets_conditions
         return meets_conditions(self)
 
     def add_common_vars(self):
-        from .cgienv import add_common_vars
         add_common_vars(self)
 
     def add_cgi_vars(self):
-        from .cgienv import add_cgi_vars
         add_cgi_vars(self)
 
     def __repr__(self):
         return "<Request %s %s>" % (self.method, self.unparsed_uri)
-
-
-def apply_server_return(req, exc):
-    """The result a ``SERVER_RETURN`` exception stands for (sets ``req.status`` when given)."""
-    args = exc.args
-    if not args or type(args[0]) is not int:
-        raise TypeError("SERVER_RETURN needs an int result, got %r" % (args,))
-    if len(args) > 1 and args[1]:
-        req.status = args[1]
-    return args[0]

@@ -1,0 +1,143 @@
+"""The Apache core directives the kernel itself reads: listening, server names, connection
+limits and timeouts, Options, AllowOverride and .htaccess, request body limits.
+
+The mapping directives (Alias, Redirect, AddHandler, DirectoryIndex...) belong to the core
+plugin (``kernel.coreplugin``); the log directives to ``kernel.lifecycle.log_directives``.
+"""
+
+from .directives import DIRECTORY, OR_ALL, RSRC_CONF, SERVER, Directive, flag
+
+
+def _int(minimum=0):
+    def parse(ctx, args, previous):
+        try:
+            value = int(args[0])
+        except ValueError:
+            raise ctx.error("expected a whole number, got %r" % args[0]) from None
+        if value < minimum:
+            raise ctx.error("expected a number >= %d, got %d" % (minimum, value))
+        return value
+    return parse
+
+
+def _seconds(ctx, args, previous):
+    text = args[0].lower()
+    try:
+        value = int(text[:-2]) / 1000.0 if text.endswith("ms") else float(text)
+    except ValueError:
+        raise ctx.error("expected a number of seconds, got %r" % args[0]) from None
+    if not value > 0:
+        raise ctx.error("expected a positive number of seconds, got %r" % args[0])
+    return value
+
+
+def _path(ctx, args, previous):
+    return ctx.resolve_path(args[0])
+
+
+def _listen(ctx, args, previous):
+    host, sep, port = args[0].rpartition(":")
+    if not sep:
+        host, port = "0.0.0.0", args[0]
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ctx.error("Listen needs [address:]port, got %r" % args[0])
+    return (previous or []) + [(host.strip("[]") or "0.0.0.0", int(port))]
+
+
+def _accumulate(ctx, args, previous):
+    return (previous or []) + list(args)
+
+
+OPTION_NAMES = {"all", "execcgi", "followsymlinks", "includes", "includesnoexec", "indexes",
+                "multiviews", "symlinksifownermatch", "none"}
+
+
+def _options(ctx, args, previous):
+    absolute, add, remove = None, set(), set()
+    for word in args:
+        sign = word[0] if word[0] in "+-" else ""
+        name = word[len(sign):].lower()
+        if name not in OPTION_NAMES:
+            raise ctx.error("Illegal option %s" % word)
+        if not sign:
+            absolute = set() if absolute is None else absolute
+            if name == "all":
+                absolute |= {"execcgi", "followsymlinks", "includes", "indexes", "symlinksifownermatch"}
+            elif name != "none":
+                absolute.add(name)
+        elif sign == "+":
+            add.add(name)
+        else:
+            remove.add(name)
+    return (absolute, frozenset(add), frozenset(remove))
+
+
+def merge_options(outer, inner):
+    absolute, add, remove = inner
+    base = set(absolute) if absolute is not None else set(outer[0] or ())
+    base |= set(outer[1]) if absolute is None else set()
+    base -= set(outer[2]) if absolute is None else set()
+    return (base | add) - remove, frozenset(), frozenset()
+
+
+def options_of(config):
+    """The effective set of Options (lower-case names) of a merged configuration."""
+    absolute, add, remove = config["Options"]
+    return (set(absolute or ()) | add) - remove
+
+
+_OVERRIDES = {"authconfig": "AuthConfig", "fileinfo": "FileInfo", "indexes": "Indexes",
+              "limit": "Limit", "options": "Options", "all": "All", "none": None}
+
+
+def _allow_override(ctx, args, previous):
+    allowed = set()
+    for word in args:
+        name = word.split("=", 1)[0].lower()
+        if name not in _OVERRIDES:
+            raise ctx.error("Illegal override option %s" % word)
+        if _OVERRIDES[name]:
+            allowed.add(_OVERRIDES[name])
+    return frozenset(allowed)
+
+
+def _accept_path_info(ctx, args, previous):
+    word = args[0].lower()
+    if word not in ("on", "off", "default"):
+        raise ctx.error("AcceptPathInfo takes On, Off or Default")
+    return word
+
+
+def _default_charset(ctx, args, previous):
+    word = args[0]
+    if word.lower() == "off":
+        return None
+    return "iso-8859-1" if word.lower() == "on" else word
+
+
+CORE_DIRECTIVES = [
+    Directive("Listen", (1, 2), SERVER, syntax="[address:]port [protocol]", parse=_listen),
+    Directive("ServerName", (1, 1), RSRC_CONF, syntax="hostname[:port]"),
+    Directive("ServerAlias", (1, None), RSRC_CONF, syntax="hostname [hostname...]",
+              parse=_accumulate),
+    Directive("DocumentRoot", (1, 1), RSRC_CONF, syntax="directory", parse=_path),
+    Directive("Options", (1, None), OR_ALL, override="Options", syntax="[+|-]option [[+|-]option] ...",
+              parse=_options, merge=merge_options, default=(frozenset({"followsymlinks"}), frozenset(), frozenset())),
+    Directive("AllowOverride", (1, None), DIRECTORY, syntax="None|All|AuthConfig|FileInfo|Indexes|Limit|Options",
+              parse=_allow_override, default=frozenset()),
+    Directive("AccessFileName", (1, 1), RSRC_CONF, syntax="filename", default=".htaccess"),
+    Directive("AddDefaultCharset", (1, 1), OR_ALL, override="FileInfo", syntax="On|Off|charset",
+              parse=_default_charset),
+    Directive("AcceptPathInfo", (1, 1), OR_ALL, override="FileInfo", syntax="On|Off|Default",
+              parse=_accept_path_info, default="default"),
+    Directive("Timeout", (1, 1), RSRC_CONF, syntax="seconds", parse=_seconds, default=60.0),
+    flag("KeepAlive", default=True, context=RSRC_CONF),
+    Directive("KeepAliveTimeout", (1, 1), RSRC_CONF, syntax="seconds", parse=_seconds, default=5.0),
+    Directive("MaxKeepAliveRequests", (1, 1), RSRC_CONF, syntax="number (0 = unlimited)", parse=_int(0),
+              default=100),
+    Directive("LimitRequestLine", (1, 1), RSRC_CONF, syntax="bytes", parse=_int(0), default=8190),
+    Directive("LimitRequestFieldSize", (1, 1), RSRC_CONF, syntax="bytes", parse=_int(0), default=8190),
+    Directive("LimitRequestFields", (1, 1), RSRC_CONF, syntax="number", parse=_int(0), default=100),
+    Directive("LimitRequestBody", (1, 1), OR_ALL, override="All", syntax="bytes (0 = unlimited)",
+              parse=_int(0), default=1073741824),
+]

@@ -1,0 +1,214 @@
+"""The response of one client exchange: status line, headers, framing and the write buffer.
+
+One :class:`Response` is shared by a request and its internal redirects (one client, one
+answer). The request object writes into it and the pipeline resets it for an error page; only
+this module decides what goes on the wire and how it is framed. The connection
+(``kernel.http.connection``) does the socket I/O.
+"""
+
+import re
+import time
+from email.utils import formatdate
+
+from ..lifecycle import constants as C
+from ..lifecycle.errors import InvalidHeader
+
+SERVER_HEADER = b"greenphase"
+
+_UNSAFE_VALUE = re.compile(r"[\r\n\x00]")
+_BAD_NAME = re.compile(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
+# Headers the framing writes itself: a handler's own copy in headers_out is not sent twice.
+_FRAMING = frozenset(("content-length", "transfer-encoding", "connection", "content-type"))
+_status_lines = {}
+_date_cache = [0, b""]
+
+
+def status_line(status, custom=None):
+    """b'HTTP/1.1 200 OK\\r\\n', or the handler's own status_line when it is sound."""
+    if custom and custom.startswith(str(status)) and not _UNSAFE_VALUE.search(custom):
+        return ("HTTP/1.1 %s\r\n" % custom).encode("latin-1", "replace")
+    line = _status_lines.get(status)
+    if line is None:
+        line = _status_lines[status] = ("HTTP/1.1 %d %s\r\n" % (status, C.reason(status))).encode()
+    return line
+
+
+def date_and_server():
+    """The Date and Server header lines, made once a second."""
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache[0] = now
+        _date_cache[1] = b"Date: %s\r\nServer: %s\r\n" % (formatdate(now, usegmt=True).encode(), SERVER_HEADER)
+    return _date_cache[1]
+
+
+def _header_lines(req):
+    """headers_out and err_headers_out as 'Name: value' lines. A header that would split the
+    response (CR, LF or NUL in it, or a name that is no token) is dropped, then refused."""
+    lines, bad = [], []
+    for table in (req.headers_out, req.err_headers_out):
+        if not table:
+            continue
+        for key, value in table.items():
+            if "\r" in value or "\n" in value or "\0" in value or not key or _BAD_NAME.search(key):
+                bad.append((table, key))
+            elif key.lower() not in _FRAMING:
+                lines.append("%s: %s\r\n" % (key, value))
+    content_type = req._content_type
+    if content_type and _UNSAFE_VALUE.search(content_type):
+        req._content_type = None
+        bad.append((None, "Content-Type"))
+    if bad:
+        for table, key in bad:
+            if table is not None and key in table:
+                del table[key]
+        raise InvalidHeader("response header %r has CR, LF or NUL in its value, or a bad name; "
+                            "the response was refused" % bad[0][1])
+    return "".join(lines)
+
+
+class Response:
+    """What one client will receive, and what of it has gone out."""
+
+    __slots__ = ("conn", "headers_sent", "chunked", "close", "out", "out_len", "bytes_sent",
+                 "finished", "content_length", "status_sent", "header_only")
+
+    def __init__(self, conn, header_only=False):
+        self.conn = conn
+        self.header_only = header_only  # the client asked HEAD (an ErrorDocument GET keeps it)
+        self.headers_sent = False
+        self.chunked = False
+        self.close = False          # close-delimited body (HTTP/1.0 without a length)
+        self.out = []               # buffered body pieces not yet on the wire
+        self.out_len = 0
+        self.bytes_sent = 0         # body bytes handed to the socket
+        self.finished = False
+        self.content_length = None  # set_content_length()
+        self.status_sent = None
+
+    # -- what the request and the pipeline ask -------------------------------------------
+    def write(self, req, data, flush):
+        """Buffer ``data`` (bytes); with ``flush``, send headers (first time) and the buffer."""
+        if data:
+            self.out.append(bytes(data))
+            self.out_len += len(data)
+        if flush:
+            self.flush(req)
+
+    def drop_connection(self):
+        """This exchange ends the connection (a refused body, or a status Apache closes on)."""
+        self.conn.close_after = True
+
+    def forget_length(self):
+        """An internal redirect: the new request declares its own length."""
+        if not self.headers_sent:
+            self.content_length = None
+
+    def reset_for_error(self, req, status):
+        """Drop what the failed request prepared, for an error page with ``status``: its
+        buffered body, declared length, headers_out (a Location of a redirect status survives
+        in err_headers_out), status line and type. Nothing to drop once headers went out."""
+        if self.headers_sent:
+            return
+        self.out.clear()
+        self.out_len = 0
+        self.content_length = None
+        if (300 <= status < 400 or status == 201) and "Location" in req.headers_out \
+                and "Location" not in req.err_headers_out:
+            req.err_headers_out["Location"] = req.headers_out.getfirst("Location")
+        req.headers_out.clear()
+        req.status = status
+        req.status_line = None
+        req._content_type = "text/html; charset=iso-8859-1"
+        allowed = getattr(req, "allowed_methods", None)
+        if status in (405, 501) and allowed:
+            req.err_headers_out["Allow"] = ", ".join(allowed)
+
+    # -- framing ---------------------------------------------------------------------------
+    def _head_bytes(self, req, length):
+        """Status line and headers; decides framing. ``length`` is the whole body's, if known."""
+        text = _header_lines(req)
+        conn = self.conn
+        status = req.status
+        no_body = C.has_no_body(status)
+        if length is None and self.content_length is None:
+            declared = req.headers_out.getfirst("Content-Length")    # set by hand, as old code does
+            if declared is not None and declared.strip().isdigit():
+                self.content_length = int(declared)
+        if no_body:
+            pass
+        elif length is not None:
+            text += "Content-Length: %d\r\n" % length
+        elif self.content_length is not None:
+            text += "Content-Length: %d\r\n" % self.content_length
+        elif self.header_only:
+            pass
+        elif req.proto_num >= 1001:
+            self.chunked = True
+            text += "Transfer-Encoding: chunked\r\n"
+        else:
+            self.close = True
+        if not self.close and not conn.close_after and not conn.site.stopping and conn.keep_alive_ok(req):
+            server = req.server
+            if req.proto_num < 1001:
+                text += "Connection: Keep-Alive\r\n"
+            if server.keep_alive_max:
+                text += "Keep-Alive: timeout=%d, max=%d\r\n" % (
+                    server.keep_alive_timeout, max(server.keep_alive_max - conn.keepalives, 0))
+            else:       # MaxKeepAliveRequests 0: unlimited, and max=0 would mean "stop"
+                text += "Keep-Alive: timeout=%d\r\n" % server.keep_alive_timeout
+        else:
+            self.close = True
+            text += "Connection: close\r\n"
+        content_type = req._content_type
+        if content_type and not no_body and content_type != C.DIR_MAGIC_TYPE:
+            charset = req.dir_config["AddDefaultCharset"]
+            if charset and content_type.startswith(("text/plain", "text/html")) \
+                    and "charset=" not in content_type:
+                content_type += "; charset=" + charset
+            text += "Content-Type: %s\r\n" % content_type
+        self.headers_sent = True
+        self.status_sent = status
+        return (status_line(status, req.status_line) + date_and_server()
+                + text.encode("latin-1", "replace") + b"\r\n")
+
+    def flush(self, req):
+        """Send the headers (first time) and whatever body is buffered."""
+        data = b"".join(self.out) if self.out else b""
+        self.out.clear()
+        self.out_len = 0
+        head = b"" if self.headers_sent else self._head_bytes(req, None)
+        if self.header_only or C.has_no_body(self.status_sent):
+            data = b""
+        if data:
+            self.bytes_sent += len(data)
+            if self.chunked:
+                data = b"%x\r\n%s\r\n" % (len(data), data)
+        if head or data:
+            self.conn.queue(head + data)
+
+    def finish(self, req):
+        """End the response: one send with Content-Length when nothing went out yet."""
+        if self.finished:
+            return
+        if not self.headers_sent:
+            length = self.out_len if self.content_length is None else None
+            head = self._head_bytes(req, length)
+            self.finished = True
+            body = b"".join(self.out)
+            self.out.clear()
+            if self.header_only or C.has_no_body(req.status):
+                body = b""
+            self.bytes_sent += len(body)
+            self.conn.send_raw(head + body)
+        else:
+            self.finished = True
+            self.flush(req)
+            self.conn.send_raw(b"0\r\n\r\n" if self.chunked else b"")
+        if self.content_length is not None and not self.header_only \
+                and not C.has_no_body(self.status_sent) and self.bytes_sent != self.content_length:
+            # The body did not match its declared length: the client cannot find the next
+            # response, so this connection ends here.
+            self.conn.close_after = True
+            req.log_error("response body of %d bytes, but Content-Length said %d"
+                          % (self.bytes_sent, self.content_length))
