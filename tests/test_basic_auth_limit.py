@@ -9,7 +9,7 @@ import plugins.basic_auth as ba
 from kernel import ConfigError
 from plugins.basic_auth import authz
 from plugins.basic_auth.authz import DENIED, GRANTED, NEUTRAL, AuthzConfig
-from plugins.basic_auth.methods import limited_to
+from plugins.basic_auth.method_masks import limited_to
 
 from basic_auth_helpers import (NEEDS_USER, AuthRequest, config_errors, decide,
                                 directory_section as section, site_from)

@@ -3,7 +3,7 @@
 import pytest
 
 from kernel.lifecycle.site import Site
-from plugins.handlers import methods
+from plugins.handlers import request_api
 
 HANDLER = "PythonHandler"
 
@@ -129,13 +129,13 @@ PythonOption Shared server
     PythonOption DROPPED
 </Directory>
 """)
-    outer = methods.options_table(config_for(site, f"{tmp_path}/x.py"))
-    inner = methods.options_table(config_for(site, f"{sub}/x.py"))
+    outer = request_api.options_table(config_for(site, f"{tmp_path}/x.py"))
+    inner = request_api.options_table(config_for(site, f"{sub}/x.py"))
     assert dict(outer.items()) == {"Global": "yes", "shared": "dir", "dropped": "here",
                                    "Spaced": "a b"}
     assert outer["SHARED"] == "dir"
     assert "dropped" not in inner and inner["global"] == "yes"
-    server = methods.server_get_options(site.main_server)
+    server = request_api.server_get_options(site.main_server)
     assert dict(server.items()) == {"Global": "yes", "Shared": "server"}
 
 
@@ -152,10 +152,10 @@ PythonDebug On
     PythonHandler h
 </Directory>
 """)
-    inner = methods.config_table(config_for(site, f"{sub}/x.py"))
+    inner = request_api.config_table(config_for(site, f"{sub}/x.py"))
     assert dict(inner.items()) == {"PythonDebug": "0", "PythonAutoReload": "0",
                                    "PythonPath": "sys.path+['/x']", "PythonInterpreter": "shared"}
-    assert dict(methods.server_get_config(site.main_server).items()) == {"PythonDebug": "1"}
+    assert dict(request_api.server_get_config(site.main_server).items()) == {"PythonDebug": "1"}
 
 
 def test_unprovided_mod_python_handler_is_a_config_error(tmp_path):
@@ -173,4 +173,4 @@ def test_unprovided_mod_python_handler_is_a_config_error(tmp_path):
 
 def test_ifmodule_mod_python_applies(tmp_path):
     site = make_site(tmp_path, "<IfModule mod_python.c>\n  PythonOption seen yes\n</IfModule>\n")
-    assert methods.server_get_options(site.main_server)["seen"] == "yes"
+    assert request_api.server_get_options(site.main_server)["seen"] == "yes"

@@ -9,7 +9,7 @@ import plugins.handlers as phases
 from kernel import PhaseError
 from kernel.lifecycle.constants import DECLINED, DONE, HTTP_INTERNAL_SERVER_ERROR, HTTP_NOT_FOUND, OK
 from kernel import DirConfig
-from plugins.handlers import methods
+from plugins.handlers import request_api
 from plugins.handlers.directives import DIRECTIVES, HandlerEntry
 
 DEFAULTS = {d.name: d.default for d in DIRECTIVES}
@@ -81,7 +81,7 @@ class BaseReq:
 
 
 
-Req = type("Req", (BaseReq,), methods.REQUEST_METHODS)     # as the site builds it
+Req = type("Req", (BaseReq,), request_api.REQUEST_METHODS)     # as the site builds it
 
 
 @pytest.fixture

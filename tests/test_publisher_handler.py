@@ -7,7 +7,7 @@ import pytest
 import plugins.publisher
 from fakereq import FakeRequest
 from kernel import DONE, OK, SERVER_RETURN
-from plugins.publisher.publish import handler
+from plugins.publisher.content_handler import handler
 
 FUNCS = '''
     from plugins.publisher import auth
@@ -185,7 +185,7 @@ def test_decorated_function_needs_credentials(site):
 
 
 def test_autoreload_setting_is_passed_to_the_loader(site, monkeypatch):
-    import plugins.publisher.publish as module
+    import plugins.publisher.content_handler as module
     seen = []
     real = module.load_file
     monkeypatch.setattr(module, "load_file", lambda path, autoreload, log: seen.append(autoreload) or real(path, autoreload))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from kernel import constants as C
 
 from .credentials import user_bytes
-from .methods import ALL
+from .method_masks import ALL
 from .userfiles import groups_of
 
 GRANTED, DENIED, NEUTRAL, NEEDS_USER = "granted", "denied", "neutral", "needs-user"

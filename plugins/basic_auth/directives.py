@@ -13,7 +13,7 @@ from kernel import constants as C
 
 from .authz import AuthzConfig, Block, make_rule, merge_authz
 from .hostaccess import ORDERS, SATISFY, HostAccess, parse_source
-from .methods import ALL, limited_to
+from .method_masks import ALL, limited_to
 
 WHERE = ACCESS_CONF | HTACCESS
 BLOCK_KINDS = {"requireall": "all", "requireany": "any", "requirenone": "none"}

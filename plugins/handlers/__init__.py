@@ -13,9 +13,9 @@ the name ``req.interpreter`` reports; modules are kept apart by file path instea
 from kernel import hookimpl
 from kernel import constants as C
 
-from . import methods
+from . import request_api
 from .directives import DIRECTIVES
-from .phases import IN_USE, configured, entries_for, init_then, run_phase
+from .selection import IN_USE, configured, entries_for, init_then, run_phase
 from .startup import check_named_handlers, directives_in_use, phases_used as needed_phases, run_imports
 
 
@@ -48,12 +48,12 @@ def server_start(site):
 
 @hookimpl
 def request_methods():
-    return methods.REQUEST_METHODS
+    return request_api.REQUEST_METHODS
 
 
 @hookimpl
 def server_methods():
-    return methods.SERVER_METHODS
+    return request_api.SERVER_METHODS
 
 
 # -- phases, in Apache's order -----------------------------------------------------------

@@ -5,7 +5,7 @@ it returns. The handlers plugin finds it through the ``named_handler`` hook."""
 from kernel import hookimpl
 
 from .access import access, auth
-from .publish import handler
+from .content_handler import handler
 
 __all__ = ["access", "auth", "handler"]
 
