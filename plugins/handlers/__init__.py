@@ -16,6 +16,7 @@ from kernel.constants import HTTP_INTERNAL_SERVER_ERROR, OK, PYTHON_HANDLERS
 from . import methods
 from .directives import DIRECTIVES
 from .phases import IN_USE, configured, entries_for, init_then, run_phase
+from .source import refuse_source
 from .startup import check_named_handlers, directives_in_use, phases_used as needed_phases, run_imports
 
 
@@ -116,7 +117,7 @@ def fixups(req):
 @hookimpl
 def handler(req):
     if req.handler not in PYTHON_HANDLERS:
-        return None
+        return refuse_source(req)
     return run_phase(req, "PythonHandler")
 
 
