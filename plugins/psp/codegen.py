@@ -190,7 +190,10 @@ def _shape(code):
     except (tokenize.TokenError, SyntaxError):
         lines = [line for line in code if line.strip()]
         return {}, bool(lines) and ends_block(lines[-1])
-    return starts, last is not None and last.type == tokenize.OP and last.string == ":"
+    rows = [n for n, line in enumerate(code, 1) if line.strip()]
+    # a ":" followed by a comment line does not open a block (its indentation counts)
+    return starts, (last is not None and last.type == tokenize.OP and last.string == ":"
+                    and last.start[0] == rows[-1])
 
 
 def _significant(code):

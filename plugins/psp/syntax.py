@@ -61,7 +61,7 @@ class PSPSyntaxError(SyntaxError):
         self.where = where
         super().__init__(message, (where.file, where.line, offset, text))
         if where.chain:
-            self.add_note("in %s" % where)
+            self.add_note("in %s" % (where,))
 
     def __str__(self):
         return "%s: %s" % (self.where, self.msg)
