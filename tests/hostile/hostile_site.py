@@ -13,6 +13,7 @@ helpers add one). Every area is a plain mod_python-style config, as a user would
     /errdoc/         ErrorDocument 404 pointing into /auth/ (a protected page)
     /nolinks/        Options -FollowSymLinks, with a link to a folder outside the site
     /inject/         handlers that try to put CR, LF or NUL into response headers
+    /debugon/        PythonDebug On: the control case (a traceback is shown)
     /debugoff/       PythonDebug Off: handlers that raise, a missing module, a syntax error
     /echo/           a handler that echoes the request body (for framing cases)
 """
@@ -63,13 +64,16 @@ FILES = {
     "htmlhandler/page.html": "never sent: the handler answers\n",
 
     "pub/funcs.py": """
+        # Public names are published (mod_python's rule); private ones, modules, classes,
+        # builtins and anything reached through them never are.
         import os
         import sys
+        from os import path as os_path
         from mod_python import apache
 
-        SECRET = "TOP-SECRET-CONTENT"
+        PUBLIC = "a published string"
         _private = "TOP-SECRET-CONTENT"
-        __doc__ = "TOP-SECRET-CONTENT"
+        __secret__ = "TOP-SECRET-CONTENT"
 
         def index(req):
             return "index of funcs"
@@ -81,15 +85,18 @@ FILES = {
             return "TOP-SECRET-CONTENT"
 
         class Thing:
-            secret = "TOP-SECRET-CONTENT"
+            _secret = "TOP-SECRET-CONTENT"
 
             def method(self, req):
+                return "method of an instance"
+
+            def _private_method(self, req):
                 return "TOP-SECRET-CONTENT"
 
         thing = Thing()
-        items = ["TOP-SECRET-CONTENT"]
-        lookup = {"a": "TOP-SECRET-CONTENT"}
+        items = ["a published list"]
         getenv = os.getenv          # a builtin function under a public name
+        opener = open               # a builtin
         """,
     "pub/guarded.py": """
         __auth_realm__ = "Guarded"
@@ -183,8 +190,12 @@ FILES = {
         def args(req, needed):
             return "fine"
         """,
-    "debugoff/syntax/broken.py": "def handler(req)\n    return 0\n",
-    "debugoff/importerr/needs.py": "import no_such_module_boom_marker\n",
+    "debugon/boom.py": """
+        def handler(req):
+            raise ValueError("boom-marker in " + __file__)
+        """,
+    "debugoff/syntax/broken_syntax.py": "def handler(req)\n    return 0\n",
+    "debugoff/importerr/needs_missing_dep.py": "import no_such_module_boom_marker\n",
 
     "echo/echo.py": """
         from mod_python import apache
@@ -242,6 +253,7 @@ PythonDebug Off
     AuthName "Located"
     AuthUserFile "{docs}/.htpasswd"
     Require valid-user
+    ErrorDocument 401 /auth/secret.txt
 </Location>
 
 <Directory "{docs}/errdoc">
@@ -263,6 +275,12 @@ PythonDebug Off
     PythonHandler echo
 </Directory>
 
+<Directory "{docs}/debugon">
+    AddHandler mod_python .py
+    PythonHandler boom
+    PythonDebug On
+</Directory>
+
 <Directory "{docs}/debugoff">
     AddHandler mod_python .py
     PythonHandler boom
@@ -281,10 +299,10 @@ PythonDebug Off
     PythonHandler no_such_handler_module_marker
 </Directory>
 <Directory "{docs}/debugoff/syntax">
-    PythonHandler broken
+    PythonHandler broken_syntax
 </Directory>
 <Directory "{docs}/debugoff/importerr">
-    PythonHandler needs
+    PythonHandler needs_missing_dep
 </Directory>
 <Directory "{docs}/debugoff/authen">
     PythonPath "sys.path+['{docs}/debugoff']"
