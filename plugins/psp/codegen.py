@@ -43,7 +43,9 @@ def generate(tokens):
         if token.kind == TEXT:
             gen.statement('req.write("""%s""",0)' % escape_text(token.value), token.where)
         elif token.kind == EXPR:
-            gen.statement("req.write(str(%s),0)" % token.value, token.where)
+            # a comment in the expression must not swallow the closing brackets
+            value = token.value + "\n" if has_comment(token.value) else token.value
+            gen.statement("req.write(str(%s),0)" % value, token.where)
         elif token.kind == CODE:
             gen.code(token.value, token.where)
     return gen.finish()

@@ -8,7 +8,7 @@ name is taken as it is, and no ``page.psp_`` file exists, so the answer is 404.
 
 from kernel import OK
 
-from .page import PSP
+from .page import PSP, display_page
 
 
 def make_handler(page_class):
@@ -17,7 +17,7 @@ def make_handler(page_class):
     def handler(req):
         req.content_type = "text/html"
         if req.dir_config["PythonDebug"] and req.filename and req.filename.endswith("_"):
-            page_class(req, req.filename[:-1]).display_code()
+            display_page(req, req.filename[:-1])
         else:
             page_class(req).run()
         return OK

@@ -18,7 +18,7 @@ from kernel import SERVER_RETURN
 from kernel.constants import HTTP_NOT_FOUND
 from kernel.forms import FieldStorage, apply_fs_data, redirect
 
-from .compiler import cache, template_location
+from .compiler import cache, parse_file, template_location
 from .listing import code_listing
 from .syntax import PSPSyntaxError
 
@@ -164,4 +164,14 @@ class PSP:
 
     def display_code(self):
         """Write the generated Python next to the template lines it came from (HTML)."""
-        self.req.write(code_listing(self.template, self.filename or "<string>"))
+        t = self.template
+        self.req.write(code_listing(t.source, t.line_map, t.filename, self.string or None))
+
+
+def display_page(req, filename):
+    """``display_code`` for the page ``filename`` without compiling it (PythonDebug's view
+    of a page with a Python syntax error is when it is most needed). Missing: 404."""
+    if not os.path.isfile(filename):
+        raise SERVER_RETURN(HTTP_NOT_FOUND)
+    source, line_map, _ = parse_file(filename)
+    req.write(code_listing(source, line_map, filename))

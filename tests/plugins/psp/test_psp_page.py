@@ -313,3 +313,17 @@ def test_display_code_shows_generated_python_beside_the_template(page):
     assert "PSP-produced Python code" in html and path in html
     assert '<td class="py">for n in range(3):</td><td class="n">3</td>' in html
     assert "&lt;html&gt;" in html and "<html>" not in html.replace("<html>\n<%", "")
+
+
+def test_display_code_of_a_string_template_lists_the_string():
+    req = PageRequest()
+    PSP(req, string="<%= 'x' %>\nsecond line").display_code()
+    assert "second line" in req.text and "&lt;%= &#x27;x&#x27; %&gt;" not in req.text
+    assert "&lt;%= 'x' %&gt;" in req.text
+
+
+def test_display_page_lists_a_page_that_does_not_compile(page):
+    from plugins.psp.page import display_page
+    req, path = page("<%\nif True\n    pass\n%>")
+    display_page(req, path)
+    assert '<td class="py">if True</td><td class="n">2</td>' in req.text

@@ -263,6 +263,15 @@ def test_debug_on_shows_generated_code_for_psp_underscore(port):
     assert "This paragraph will be" in r.text
 
 
+def test_debug_view_of_a_page_that_does_not_compile(port):
+    r = get(port, "/syntax.psp_")
+    assert r.status == 200 and '<td class="py">if True</td>' in r.text
+
+
+def test_debug_view_of_a_missing_page_is_404(port):
+    assert get(port, "/nothere.psp_").status == 404
+
+
 def test_debug_off_psp_underscore_is_404(port):
     assert get(port, "/off/hello.psp").text == "off 2"
     r = get(port, "/off/hello.psp_")

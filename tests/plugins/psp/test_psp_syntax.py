@@ -58,6 +58,10 @@ def test_expression_may_span_lines():
     assert run_string("<%= (1 +\n   2) %>!") == "3!"
 
 
+def test_expression_with_a_comment():
+    assert run_string("<%= 1 + 1  # two %>|<%= 3 %>") == "2|3"
+
+
 def test_one_line_code_stays_on_the_current_line():
     assert run_string("a<% x = 1 %>b<% y = x + 1; z = y * 2 %><%= z %>") == "ab4"
 
