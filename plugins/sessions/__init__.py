@@ -44,6 +44,16 @@ __all__ = ["BaseSession", "COOKIE_NAME", "DFT_TIMEOUT", "DbmSession", "FileSessi
            "dbm_cleanup", "default_type", "filesession_cleanup", "mem_cleanup", "new_sid"]
 
 
+# The name other plugins (PSP pages naming ``session``) ask the named_handler hook for.
+SESSION_PROVIDER = "mod_python.Session::Session"
+
+
+@hookimpl
+def named_handler(name):
+    """``Session`` for whoever needs a session without importing this plugin."""
+    return Session if name == SESSION_PROVIDER else None
+
+
 @hookimpl
 def server_stop(site):
     close_clients()

@@ -264,3 +264,24 @@ def test_session_cookie_attributes_over_http(serve, site):
     line, = [v for v in response.header_all("Set-Cookie") if v.startswith("pysid=")]
     assert line.endswith("; path=/app/; samesite=Lax; httponly")
     assert response.header("Cache-Control") == 'no-cache="set-cookie"'
+
+
+def test_psp_page_gets_its_session_from_this_plugin(serve, site):
+    """A PSP page naming ``session`` asks the named_handler hook; the sessions plugin answers."""
+    s = site("FileSession")
+    (s.docs / "pages").mkdir()
+    (s.docs / "pages" / "count.psp").write_text(
+        '<% session["n"] = session.get("n", 0) + 1 %>n=<%= session["n"] %> '
+        'type=<%= type(session).__name__ %>')
+    config = s.config("one") + textwrap.dedent(f'''
+        <Directory "{s.docs}/pages">
+            AddHandler mod_python .psp
+            PythonHandler mod_python.psp
+        </Directory>
+    ''')
+    server = serve(config)
+    first = get(server.port, "/pages/count.psp")
+    assert first.status == 200 and first.text.strip() == "n=1 type=FileSession", first.text
+    cookie = session_cookie(first)
+    second = get(server.port, "/pages/count.psp", headers={"Cookie": cookie})
+    assert second.text.strip() == "n=2 type=FileSession"
