@@ -23,7 +23,10 @@ _installed = None       # (original stdin, stdout, environ) once the switches ar
 
 def current():
     """The (environ, stdin, stdout) of the CGI request in this greenlet, or None."""
-    return _active.get(getcurrent())
+    try:
+        return _active.get(getcurrent())
+    except RuntimeError:        # interpreter shutdown: greenlets are being finalized
+        return None
 
 
 class _StreamSwitch:
@@ -35,7 +38,7 @@ class _StreamSwitch:
         object.__setattr__(self, "_original", original)
 
     def _target(self):
-        state = _active.get(getcurrent())
+        state = current()
         return state[self._index] if state is not None else self._original
 
     def __getattr__(self, name):
@@ -60,7 +63,7 @@ class _EnvironSwitch(MutableMapping):
         self._original = original
 
     def _target(self):
-        state = _active.get(getcurrent())
+        state = current()
         return state[0] if state is not None else self._original
 
     def __getitem__(self, key):

@@ -10,6 +10,8 @@ the name ``req.interpreter`` reports; modules are kept apart by file path instea
 ``PythonEnablePdb`` and ``PythonOptimize`` are accepted and do nothing.
 """
 
+import sys
+
 from kernel import hookimpl
 from kernel.constants import HTTP_INTERNAL_SERVER_ERROR, OK, PYTHON_HANDLERS
 
@@ -44,6 +46,9 @@ def phases_used(site):
 
 @hookimpl
 def server_start(site):
+    # Handler code sees what mod_python's interpreters had: sys.argv == ['mod_python'], not
+    # the greenphase command line (set before PythonImport runs any of it).
+    sys.argv[:] = ["mod_python"]
     run_imports(site)
 
 
