@@ -329,4 +329,5 @@ def build(root):
     (docs / "nolinks").mkdir(exist_ok=True)
     (docs / "nolinks" / "out").symlink_to(root / "outside")
     (docs / "nolinks" / "secret.txt").symlink_to(root / "outside" / "secret.txt")
+    (docs / "nolinks" / "index.html").symlink_to(root / "outside" / "secret.txt")
     return CONFIG.format(root=root, docs=docs)

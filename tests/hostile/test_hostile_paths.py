@@ -41,6 +41,8 @@ CASES = [
     ("symlink-to-folder", "/nolinks/out/secret.txt", FORBIDDEN),
     ("symlink-to-file", "/nolinks/secret.txt", FORBIDDEN),
     ("symlink-encoded-name", "/nolinks/%6fut/secret.txt", FORBIDDEN),
+    ("symlink-as-directory-index", "/nolinks/", FORBIDDEN),
+    ("symlink-as-index-by-name", "/nolinks/index.html", FORBIDDEN),
     ("htpasswd", "/.htpasswd", FORBIDDEN),
     ("htaccess", "/.htaccess", FORBIDDEN),
     ("ht-any-name", "/.htsecret", FORBIDDEN),
