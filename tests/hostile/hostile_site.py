@@ -84,6 +84,9 @@ FILES = {
         def _hidden(req):
             return "TOP-SECRET-CONTENT"
 
+        def uri(req):
+            return "uri=" + req.uri
+
         class Thing:
             _secret = "TOP-SECRET-CONTENT"
 

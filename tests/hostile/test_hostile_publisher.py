@@ -93,3 +93,11 @@ def test_publisher_auth_lets_the_right_user_in(site):
         % GOOD.encode()
     response, _ = exchange(site.port, raw)
     assert response.status == 200 and response.body == b"TOP-SECRET-CONTENT"
+
+
+@pytest.mark.parametrize("query", ["req=evil", "req=evil&req=worse", "self=x", "__class__=x"])
+def test_form_fields_cannot_replace_the_request(site, query):
+    """A form field named like the request argument does not take its place."""
+    raw = b"GET /pub/funcs.py/uri?%s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % query.encode()
+    response, _ = exchange(site.port, raw)
+    assert response.status == 200 and response.body == b"uri=/pub/funcs.py/uri"
