@@ -156,6 +156,17 @@ def exists_config_define(name):
     return name in _site().config.defines
 
 
+exists_config = exists_config_define      # the name mod_python's documentation uses
+
+
+def allow_methods(*methods):
+    """Documented by mod_python, never implemented in its code: there is no request here to
+    set. Use ``req.allow_methods([...])``."""
+    raise NotImplementedError(
+        "mod_python.apache.allow_methods is documented by mod_python but never existed in its "
+        "code (it has no request to change): call req.allow_methods(['GET', ...]) instead")
+
+
 def log_error(message, level=_constants.APLOG_ERR, server=None):
     """Write to the error log of ``server`` (default: the main server's)."""
     if message is None:
