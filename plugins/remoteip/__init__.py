@@ -52,14 +52,9 @@ def post_read_request(req):
     header, proto = config["RemoteIPHeader"], config["RemoteIPProtoHeader"]
     if header is None and proto is None:
         return None
-    prev = req.prev
-    if prev is not None:
-        # An internal redirect is the same client: keep what its first request found (the
-        # header it shares was already rewritten, and must not be walked again).
-        if prev.useragent_addr != prev.connection.remote_addr:
-            req.useragent_addr = prev.useragent_addr
-        if prev.is_https() and not req.is_https():
-            _mark_https(req)
+    if req.prev is not None:
+        # An internal redirect: the kernel carried over what the first request found; the
+        # header it shares was already rewritten and must not be walked again.
         return None
     peer = address(req.connection.remote_ip)
     if peer is None:

@@ -6,6 +6,7 @@ import ipaddress
 import pytest
 
 from kernel.site import Site
+from kernel.tables import Table
 from plugins.remoteip.directives import PROXIES
 from plugins.remoteip.walk import Proxy, address, is_private, walk
 
@@ -128,3 +129,52 @@ def test_bad_line_in_a_proxy_list_file_names_it(tmp_path):
     (tmp_path / "list").write_text("192.0.2.1\n192.0.2.300\n")
     s = site(tmp_path, "RemoteIPTrustedProxyList list\n")
     assert len(s.errors) == 1 and "at line 2 of %s/list" % tmp_path in str(s.errors[0])
+
+
+class Req:
+    """What the remoteip plugin reads and writes of a request."""
+
+    def __init__(self, peer, config, headers):
+        from types import SimpleNamespace
+        self.connection = SimpleNamespace(remote_ip=peer, remote_addr=(peer, 40000))
+        self.server = SimpleNamespace(config=config)
+        self.headers_in = Table(headers)
+        self.notes = Table()
+        self.subprocess_env = Table()
+        self.prev = None
+        self.scheme = "http"
+        self.useragent_addr = self.connection.remote_addr
+        self.logged = []
+
+    def log_error(self, message, level=None):
+        self.logged.append(message)
+
+
+def test_plugin_rewrites_the_header_and_records_the_proxies(tmp_path):
+    from plugins.remoteip import post_read_request
+    config = site(tmp_path, "RemoteIPHeader X-Forwarded-For\nRemoteIPProxiesHeader X-Forwarded-By\n"
+                            "RemoteIPTrustedProxy 198.51.100.0/24\n").main_server.config
+    req = Req("198.51.100.1", config, [("X-Forwarded-For", "192.0.2.66, 203.0.113.9"),
+                                       ("X-Forwarded-For", "198.51.100.2")])
+    post_read_request(req)
+    assert req.useragent_addr == ("203.0.113.9", 40000)
+    assert req.headers_in.getlist("X-Forwarded-For") == ["192.0.2.66"]    # two lines, one list
+    assert req.headers_in["X-Forwarded-By"] == "198.51.100.1, 198.51.100.2"
+    assert req.notes["remoteip-proxy-ip-list"] == "198.51.100.1, 198.51.100.2"
+    assert req.logged == ["Using 203.0.113.9 as client's IP by proxies 198.51.100.1, 198.51.100.2"]
+
+
+def test_plugin_proto_header_only_from_a_listed_proxy(tmp_path):
+    from plugins.remoteip import post_read_request
+    listed = site(tmp_path, "RemoteIPProtoHeader X-Forwarded-Proto\n"
+                            "RemoteIPInternalProxy 127.0.0.1\n").main_server.config
+    unlisted = site(tmp_path, "RemoteIPProtoHeader X-Forwarded-Proto\n").main_server.config
+    for peer, config, proto, https in (("127.0.0.1", listed, "https", True),
+                                       ("127.0.0.1", listed, "http, https", True),
+                                       ("127.0.0.1", listed, "HTTP", False),
+                                       ("127.0.0.2", listed, "https", False),
+                                       ("127.0.0.1", unlisted, "https", False)):
+        req = Req(peer, config, [("X-Forwarded-Proto", proto)])
+        post_read_request(req)
+        assert (req.scheme == "https") is https, (peer, proto)
+        assert ("HTTPS" in req.subprocess_env) is https
