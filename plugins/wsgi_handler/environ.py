@@ -13,8 +13,9 @@ class BadBaseURI(ValueError):
 def base_uri(req, options):
     """The SCRIPT_NAME part of every URI this handler serves ('' for the whole site).
 
-    The option wins; else the last ``<Location>`` merged for this URI, when it is the section
-    that sets a Python*Handler (mod_python keeps the innermost section's path only for those).
+    The option wins; else the innermost ``<Location>`` for this URI that sets a
+    Python*Handler: the one the handler was configured in. (3.5 took the innermost section
+    of any kind, so a nested ``<Location>`` that only changed a PythonOption made it ''.)
     A ``<LocationMatch>`` has no literal path: it gives ''.
     """
     option = options.get(BASE_URI)
@@ -23,13 +24,11 @@ def base_uri(req, options):
             raise BadBaseURI("PythonOption %r (%r) must not end with '/' ('' means the whole "
                              "site)" % (BASE_URI, option))
         return option
-    locations = [s for s in req.server.locations if match_location(s, req.uri)]
-    if not locations:
-        return ""
-    last = locations[-1]
-    if last.regex is not None or not any(_is_handler_directive(n) for n in last.values):
-        return ""
-    return last.pattern.rstrip("/")
+    for section in reversed(req.server.locations):
+        if any(_is_handler_directive(n) for n in section.values) and \
+                match_location(section, req.uri):
+            return "" if section.regex is not None else section.pattern.rstrip("/")
+    return ""
 
 
 def _is_handler_directive(name):

@@ -106,6 +106,25 @@ def bad_status(environ, start_response):
 
 
 not_callable_but_there = 42
+
+# The standard library's own demo application, checked by its PEP 3333 validator: any
+# breach of the protocol by the server (environ keys and types, wsgi.input's methods,
+# start_response's arguments, close()) raises AssertionError, which is a 500.
+from wsgiref.simple_server import demo_app
+from wsgiref.validate import validator
+
+validated = validator(demo_app)
+
+
+def _validated_echo(environ, start_response):
+    data = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    environ["wsgi.errors"].write("validated\\n")
+    environ["wsgi.errors"].flush()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+validated_echo = validator(_validated_echo)
 '''
 
 
@@ -185,6 +204,12 @@ def site(tmp_path_factory):
         </Location>
         <Location /app/bad_status>
            PythonOption mod_python.wsgi.application apps::bad_status
+        </Location>
+        <Location /app/validated>
+           PythonOption mod_python.wsgi.application apps::validated
+        </Location>
+        <Location /app/validated_echo>
+           PythonOption mod_python.wsgi.application apps::validated_echo
         </Location>
         <Location /app/missing>
            PythonOption mod_python.wsgi.application apps::no_such_callable
@@ -306,3 +331,12 @@ def test_missing_callable_is_declined_and_logged(port, site):
 def test_head_sends_no_body(port):
     response = get(port, "/hello", method="HEAD")
     assert (response.status, response.body) == (200, b"")
+
+
+def test_the_standard_librarys_validator_accepts_the_server(port):
+    response = get(port, "/app/validated/some/path?x=1")
+    assert response.status == 200, response.text
+    assert b"Hello world!" in response.body and b"PATH_INFO = '/validated/some/path'" in response.body
+    assert b"SCRIPT_NAME = '/app'" in response.body     # the Location with the handler
+    echo = get(port, "/app/validated_echo", method="POST", body=b"payload")
+    assert (echo.status, echo.body) == (200, b"payload")
