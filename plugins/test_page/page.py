@@ -6,7 +6,7 @@ import os
 import platform
 import sys
 
-from kernel import forms
+from kernel import confparse, forms
 from kernel.constants import OK
 
 LOG_LINES = 100
@@ -50,9 +50,29 @@ def handler(req):
     for title, rows in sections:
         parts.append("<h3>%s</h3>\n" % title)
         parts.append(_table(rows))
+    parts.append("<h3>Server configuration tree</h3>\n<pre>%s</pre>\n"
+                 % html.escape(_config_tree(site.config_file)))
     parts.append("</body></html>\n")
     req.write("".join(parts))
     return OK
+
+
+def _config_tree(path):
+    """The main configuration file's directives, sections indented (Include not expanded)."""
+    lines = []
+
+    def walk(nodes, level):
+        for node in nodes:
+            if node.is_section:
+                lines.append("    " * level + "<%s %s>" % (node.name, node.raw))
+                walk(node.children, level + 1)
+            else:
+                lines.append("    " * level + "%s %s" % (node.name, node.raw))
+    try:
+        walk(confparse.parse_file(path), 0)
+    except Exception as exc:     # the site already parsed it; report rather than fail the page
+        return "cannot read %s: %s" % (path, exc)
+    return "\n".join(lines)
 
 
 def _table(rows, raw_suffix=None):

@@ -109,6 +109,8 @@ def test_testhandler_page(serve_site, site):
     assert "&lt;script&gt;" in page and "<script>" not in page       # values are escaped
     assert "&lt;b&gt;escaped&lt;/b&gt;" in page
     assert "No (one process)" in page and str(site) in page
+    assert "<h3>Server configuration tree</h3>" in page
+    assert "    PythonHandler mod_python.testhandler" in page       # inside its <Location>
 
 
 def test_testhandler_log_view_needs_python_debug(serve_site, site):
