@@ -9,9 +9,10 @@ The current indentation (where following text and expressions go) is set by each
 that spans lines, from its last line (mod_python's rule, its documentation's examples):
 
 * the last line has code: that line's indentation, one level deeper if it ends with ``:``;
-* the last line is only the closing ``%>``: the indentation of the line before it (of a
-  whitespace-only last line: that whitespace), one level deeper if the last code ends with
-  ``:``. So ``<%\\n# a comment\\n%>`` or ``<%\\n%>`` at column 0 ends a block.
+* the last line is only the closing ``%>``: the indentation of the line before it, one
+  level deeper if that line ends with ``:``. So ``<%\\n# a comment\\n%>`` or ``<%\\n%>`` at
+  column 0 ends a block. (Whitespace before a closing ``%>`` on a line of its own counts
+  twice, as in mod_python, which writes it once as code and once as indentation.)
 
 A code block on one line (``<% x = 1 %>``) stays on the current line. Beyond mod_python
 (where these are syntax errors), a one-line block ending with ``:`` opens a block for what
@@ -60,6 +61,7 @@ class Generator:
         self.indent = ""            # where text, expressions and one-line code go
         self._opened = []           # indentation outside each block a one-line code opened
         self._body_pending = False  # a block header waits for its first statement
+        self._header_indent = ""    # that header's indentation
 
     # -- lines ---------------------------------------------------------------------------
     def _end_line(self):
@@ -90,6 +92,7 @@ class Generator:
         self._new_line(indent + code, where)
         self._end_line()
         self._body_pending = True
+        self._header_indent = indent
 
     def _fill_body(self, where):
         if self._body_pending:
@@ -126,6 +129,8 @@ class Generator:
         """A block of several lines: copied verbatim; its last line sets the indentation."""
         self._opened.clear()
         first = lines[0].strip()
+        if self._body_pending and not first and not self._is_body(lines[1:]):
+            self._fill_body(where)      # mod_python's empty text write was the body
         if first:
             if self._cur is not None and not ends_block(first):
                 self._cur += "; " + first
@@ -144,18 +149,33 @@ class Generator:
         code = [self.indent + first if first else ""] + lines[1:-1]
         if last.strip():
             code.append(last)
-        starts, opens = _shape(code)
+        starts, header = _shape(code)
+        rows = [n for n, line in enumerate(code, 1) if line.strip()]
+        # a header's ":" on the last line of code opens a block one level in; followed by
+        # comment lines, their indentation counts (mod_python's "# This indent will persist")
+        opens = header is not None and header == rows[-1]
         if last and not last.strip():
-            indent = last                   # "    %>": the author says where text goes
+            # "  %>": mod_python writes that whitespace twice (once as the line's code, once
+            # as the indentation of the text), so "<%\n  %>" puts the text 4 columns in
+            indent = last + last
         elif len(code) == 1 and not opens:
             indent = ""                     # mod_python: the indentation resets at "<%"
         else:
-            row = len(code)                 # 1-based: the block's last line of code
+            row = len(code)                 # the line just before the closing marker
             indent = _leading(code[starts.get(row, row) - 1])
         if opens:
             indent += self._unit_for(indent)
         self.indent = indent
-        self._body_pending = opens
+        self._body_pending = header is not None
+        self._header_indent = _leading(code[starts.get(header, header) - 1]) if header else ""
+
+    def _is_body(self, lines):
+        """Do these code lines start deeper than the header waiting for its body?"""
+        code = [line for line in lines if line.strip()]
+        if not code:
+            return False
+        depth = len(_leading(code[0]).expandtabs(8))
+        return depth > len(self._header_indent.expandtabs(8))
 
     def _unit_for(self, indent):
         return "\t" if "\t" in indent else self.unit
@@ -173,8 +193,9 @@ def _leading(line):
 
 def _shape(code):
     """For lines of code: {row: first row of the statement it continues} for rows inside a
-    statement spanning lines (brackets, strings), and whether the code ends with a block
-    header's ``:``. Code that does not tokenize falls back to looking at its last line."""
+    statement spanning lines (brackets, strings), and the row of the block header's ``:``
+    the code ends with (None if it does not). Code that does not tokenize falls back to
+    looking at its last line."""
     skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
             tokenize.DEDENT, tokenize.ENDMARKER)
     starts, start, last = {}, None, None
@@ -190,12 +211,11 @@ def _shape(code):
                 starts.setdefault(row, start)
             last = tok
     except (tokenize.TokenError, SyntaxError):
-        lines = [line for line in code if line.strip()]
-        return {}, bool(lines) and ends_block(lines[-1])
-    rows = [n for n, line in enumerate(code, 1) if line.strip()]
-    # a ":" followed by a comment line does not open a block (its indentation counts)
-    return starts, (last is not None and last.type == tokenize.OP and last.string == ":"
-                    and last.start[0] == rows[-1])
+        rows = [n for n, line in enumerate(code, 1) if line.strip()]
+        return {}, rows[-1] if rows and ends_block(code[rows[-1] - 1]) else None
+    if last is not None and last.type == tokenize.OP and last.string == ":":
+        return starts, last.start[0]
+    return starts, None
 
 
 def _significant(code):
