@@ -44,7 +44,10 @@ def serve(args):
     settings = answer.settings
     systemd.take_notify_socket()
     raise_nofile_limit()
-    inherited = systemd.inherited_sockets()
+    try:
+        inherited = systemd.inherited_sockets()
+    except ValueError as exc:
+        return _fail("socket activation: %s" % exc)
     try:
         sockets = inherited or bind(settings.listen)
         pid_file = PidFile(settings.pid_file) if settings.pid_file else None

@@ -65,7 +65,11 @@ def inherited_sockets():
         os.environ.pop(name, None)
     sockets = []
     for fd in range(LISTEN_FDS_START, LISTEN_FDS_START + count):
-        sock = socket.socket(fileno=fd)     # family and type are read from the descriptor
+        try:
+            sock = socket.socket(fileno=fd)     # family and type are read from the descriptor
+        except OSError as exc:
+            raise ValueError("LISTEN_FDS=%d, but descriptor %d is no socket (%s)"
+                             % (count, fd, exc.strerror)) from None
         sock.set_inheritable(True)
         sockets.append(sock)
     return sockets

@@ -70,7 +70,8 @@ class GreenphaseWorker(Worker):
         self.server.start()
         self._report_booted()
         self.stopping.wait()
-        self.server.stop()      # stop accepting; requests in flight finish (GracefulShutdownTimeout)
+        self._let_accepted_in()
+        self.server.stop()      # requests in flight finish (GracefulShutdownTimeout)
         self.log.info("worker %d finished its requests and exits", self.pid)
         self._exit(0)
 
@@ -82,6 +83,21 @@ class GreenphaseWorker(Worker):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
+
+    def _let_accepted_in(self):
+        """Stop accepting, then give each connection already accepted its first request
+        (bounded by Timeout): closing it unread would reset a client that did nothing wrong
+        (the kernel's stop closes every connection not busy with a request)."""
+        import time
+
+        import gevent
+        for listener in self.server.listeners:
+            listener.close()
+        deadline = time.monotonic() + self.site.main_server.timeout
+        while time.monotonic() < deadline and any(
+                conn.keepalives == 0 and not conn.busy
+                for conn, _ in list(self.server.connections.values())):
+            gevent.sleep(0.01)
 
     # -- the arbiter's protocol -------------------------------------------------------------
     def _heartbeat(self):
