@@ -76,10 +76,12 @@ gate = DirectoryGate()
 
 
 def script_path(req):
-    """The script to run (``SCRIPT_FILENAME`` if a handler set one), 404 when it is no file."""
+    """The script to run (``SCRIPT_FILENAME`` if a handler set one): a ``.py`` file, else
+    404. (3.5 found scripts through the import system, so only Python sources ran; a data
+    file in the same directory must never be executed.)"""
     env = vars(req).get("subprocess_env")
     path = (env.get("script_filename") if env is not None else None) or req.filename
-    if not path or not os.path.isfile(path):
+    if not path or not path.endswith(".py") or not os.path.isfile(path):
         raise SERVER_RETURN(HTTP_NOT_FOUND)
     return os.path.abspath(path)
 

@@ -196,6 +196,12 @@ def test_missing_script_is_a_404(port):
     assert get(port, "/cgi/nothere.py").status == 404
 
 
+def test_only_python_sources_run(port, site):
+    (site / "cgi" / "upload.txt").write_text('print("Content-Type: text/plain\\n")\nprint("ran")\n')
+    response = get(port, "/cgi/upload.txt")
+    assert response.status == 404 and b"ran" not in response.body
+
+
 def test_sys_exit_ends_the_script(port):
     assert get(port, "/cgi/exits.py").text == "before exit\n"
 
