@@ -75,7 +75,8 @@ class SiteApplication(BaseApplication):
         put("loglevel", s.log_level)
         put("logger_class", ErrorLogger)
         put("proc_name", "greenphase")
-        put("control_socket_disable", True)
+        if "control_socket_disable" in self.cfg.settings:     # gunicorn >= 24: not needed here
+            put("control_socket_disable", True)
 
     def load(self):
         return None     # the worker builds the site itself, after the fork

@@ -20,7 +20,8 @@ def test_two_workers_both_answer(site, arbiter):
     assert "greenphase serving" in server.stderr
 
 
-def test_sigterm_drains_both_workers(site, arbiter):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGWINCH], ids=["TERM", "WINCH"])
+def test_graceful_stop_drains_both_workers(site, arbiter, signum):
     server = arbiter(site, workers=2)
     answers, threads = [], []
 
@@ -41,7 +42,7 @@ def test_sigterm_drains_both_workers(site, arbiter):
             break
     assert len(started_pids()) == 2
 
-    server.proc.send_signal(signal.SIGTERM)
+    server.proc.send_signal(signum)
 
     def refused():
         try:
@@ -58,7 +59,26 @@ def test_sigterm_drains_both_workers(site, arbiter):
     assert all(r.status == 200 and r.text.startswith("slow done by") for r in answers)
     assert {r.text.split()[-1] for r in answers} == started_pids()
     assert server.proc.wait(30) == 0
-    assert "SIGTERM received: graceful stop" in server.stderr
+    assert "%s received: graceful stop" % signal.Signals(signum).name in server.stderr
+
+
+def test_sigint_is_a_fast_stop(site, arbiter):
+    server = arbiter(site, workers=1)
+    slow = threading.Thread(target=lambda: _swallow(lambda: site.get("/slow")), daemon=True)
+    slow.start()
+    wait_for(lambda: os.listdir(site.state), what="the slow request to start")
+    server.proc.send_signal(signal.SIGINT)
+    assert server.proc.wait(30) == 0            # without waiting for the slow request
+    assert "SIGINT received: fast stop" in server.stderr
+
+
+def test_max_connections_per_child_replaces_the_worker(tmp_path, arbiter):
+    site = Site(tmp_path / "site", extra="MaxConnectionsPerChild 3")
+    arbiter(site, workers=1)
+    first = [int(site.get("/").text.split()[0]) for _ in range(3)]
+    assert len(set(first)) == 1                 # three connections: the same worker
+    nxt = wait_for(lambda: {int(site.get("/").text.split()[0])} - set(first), what="a new worker")
+    assert nxt
 
 
 def test_killed_worker_is_replaced(site, arbiter):
