@@ -194,6 +194,18 @@ def test_form_in_a_page(port):
     assert get(port, "/form.psp").text == "Hello stranger"
 
 
+def test_form_posted_to_a_page(port):
+    r = get(port, "/form.psp", method="POST", body=b"name=Posted",
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 200 and r.text == "Hello Posted"
+
+
+def test_head_runs_the_page_without_a_body(port):
+    r = get(port, "/loop.psp", method="HEAD")
+    assert r.status == 200 and r.text == ""
+    assert r.header("Content-Length") == str(len(REPEATED))
+
+
 def test_includes_absolute_and_relative(port):
     assert get(port, "/include.psp").text == "[absolute][relative]"
 
