@@ -154,7 +154,8 @@ def test_python22_is_an_empty_module():
 
 
 def test_version_constants_describe_greenphase():
-    assert version.HTTPD_VERSION == version.greenphase_version
+    assert version.HTTPD_VERSION[0:3] == "2.4"           # the config language spoken
+    assert version.greenphase_version in version.HTTPD_VERSION
     assert version.PYTHON_BIN and os.path.exists(version.PYTHON_BIN)
     assert version.APR_VERSION == version.LIBEXECDIR == version.TESTHOME == ""
 
@@ -356,3 +357,20 @@ def test_write_basic_config_makes_a_config_greenphase_accepts(tmp_path):
                            capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stderr
     assert httpdconf.write_basic_config(str(tmp_path)) is None     # never overwrites
+
+
+def test_httpdconf_documentation_examples():
+    # pythonapi.rst, "httpdconf": the examples, their Python 2 `print` spelled for Python 3.
+    namespace = {}
+    exec("from mod_python.httpdconf import *", namespace)  # noqa: S102 (the docs' import)
+    conf = namespace["DocumentRoot"]("/path/to/htdocs")
+    assert str(conf) == "DocumentRoot /path/to/htdocs\n"
+    assert repr(conf) == "DocumentRoot('/path/to/htdocs')"
+    c = namespace["Container"](namespace["CustomLog"]("logs/access_log combined"),
+                               namespace["ErrorLog"]("logs/error_log"))
+    assert str(c) == "CustomLog logs/access_log combined\nErrorLog logs/error_log\n"
+    assert repr(c) == ("Container(\n    CustomLog('logs/access_log combined'),\n"
+                       "    ErrorLog('logs/error_log'),\n)")
+    only = namespace["Container"](namespace["LogLevel"]("warn"),
+                                  only_if="mod_python.version.HTTPD_VERSION[0:3] == '2.4'")
+    assert str(only) == "LogLevel warn\n"

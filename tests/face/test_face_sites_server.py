@@ -58,6 +58,11 @@ def site(tmp_path_factory):
             SetHandler mod_python
             PythonHandler mod_python.cgihandler
         </Directory>
+        # installation.rst's diagnostic page, verbatim
+        <Location /mpinfo>
+          SetHandler mod_python
+          PythonHandler mod_python.testhandler
+        </Location>
         <Location /test>
             SetHandler mod_python
             PythonHandler mod_python.testhandler
@@ -111,6 +116,11 @@ def test_testhandler_page(serve_site, site):
     assert "No (one process)" in page and str(site) in page
     assert "<h3>Server configuration tree</h3>" in page
     assert "    PythonHandler mod_python.testhandler" in page       # inside its <Location>
+
+
+def test_testhandler_documentation_example(serve_site):
+    response = get(serve_site.port, "/mpinfo")
+    assert response.status == 200 and "<title>mod_python test page</title>" in response.text
 
 
 def test_testhandler_log_view_needs_python_debug(serve_site, site):
