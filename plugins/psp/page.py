@@ -71,17 +71,14 @@ class PSP:
         if not filename and not string:
             filename = req.filename
         self.filename, self.string = filename, string
-        if filename:
-            if not os.path.isabs(filename):
-                self.filename = os.path.join(os.path.dirname(req.filename or ""), filename)
-            if not os.path.isfile(self.filename):
-                raise SERVER_RETURN(HTTP_NOT_FOUND)
+        if filename and not os.path.isabs(filename):
+            self.filename = os.path.join(os.path.dirname(req.filename or ""), filename)
         try:
             if filename:
                 self.template = cache.page(self.filename)
             else:
                 self.template = cache.string(string)
-        except FileNotFoundError:
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise SERVER_RETURN(HTTP_NOT_FOUND) from None
         except PSPSyntaxError as exc:
             raise exc.with_traceback(None) from None    # the parser's frames say nothing

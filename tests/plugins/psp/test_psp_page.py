@@ -81,9 +81,11 @@ def test_filename_and_string_together_is_an_error():
         PSP(PageRequest(), filename="/x.psp", string="x")
 
 
-def test_missing_file_answers_404(tmp_path):
+@pytest.mark.parametrize("name", ["nope.psp", "", "file.txt/x.psp"])
+def test_missing_file_or_a_directory_answers_404(tmp_path, name):
+    write(tmp_path / "file.txt", "not a directory")
     with pytest.raises(SERVER_RETURN) as info:
-        PSP(PageRequest(filename=str(tmp_path / "nope.psp")))
+        PSP(PageRequest(filename=str(tmp_path / name)))
     assert info.value.args[0] == 404
 
 
