@@ -238,7 +238,7 @@ def test_concurrent_requests_of_one_session_are_serialised(site, servers, needs,
     _serialised(site, store, servers[0].port, servers[0].port, "one")
 
 
-@pytest.mark.parametrize("store", ["file", "redis"])
+@pytest.mark.parametrize("store", SHARED)
 def test_concurrent_requests_on_two_servers_are_serialised(site, servers, needs, store):
     needs(store)
     _serialised(site, store, servers[0].port, servers[1].port, "two")
