@@ -31,16 +31,19 @@ At login call ``session.regenerate_id()``: same data, new id and cookie.
 
 from kernel import hookimpl
 
-from .base import DEFAULT_TIMEOUT as DFT_TIMEOUT, BaseSession, check_sid as _check_sid, new_sid
+from .base import DEFAULT_CLEANUP_CHANCE as CLEANUP_CHANCE, DEFAULT_TIMEOUT as DFT_TIMEOUT, BaseSession, check_sid, new_sid
 from .choice import SESSION_TYPES, Session, default_type
 from .dbmstore import DbmSession, dbm_cleanup
-from .filestore import FileSession, file_cleanup as filesession_cleanup
+from .filestore import (
+    DEFAULT_CLEANUP_TIME_LIMIT as DFT_CLEANUP_TIME_LIMIT, DEFAULT_GRACE_PERIOD as DFT_GRACE_PERIOD,
+    FileSession, file_cleanup as filesession_cleanup)
 from .memory import MemorySession, memory_cleanup as mem_cleanup
 from .options import COOKIE_NAME_DEFAULT as COOKIE_NAME, SessionStoreError
 from .redisstore import RedisSession, close_clients
 
-__all__ = ["BaseSession", "COOKIE_NAME", "DFT_TIMEOUT", "DbmSession", "FileSession",
-           "MemorySession", "RedisSession", "SESSION_TYPES", "Session", "SessionStoreError",
+__all__ = ["BaseSession", "CLEANUP_CHANCE", "COOKIE_NAME", "DFT_CLEANUP_TIME_LIMIT",
+           "DFT_GRACE_PERIOD", "DFT_TIMEOUT", "DbmSession", "FileSession", "MemorySession",
+           "RedisSession", "SESSION_TYPES", "Session", "SessionStoreError", "check_sid",
            "dbm_cleanup", "default_type", "filesession_cleanup", "mem_cleanup", "new_sid"]
 
 

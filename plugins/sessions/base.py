@@ -17,7 +17,7 @@ import re
 import secrets
 import time
 
-from kernel.constants import APLOG_INFO, APLOG_NOTICE
+from kernel import constants as C
 from kernel.lib.cookies import Cookie, SignedCookie, add_cookie, get_cookie
 
 from . import locks
@@ -172,7 +172,7 @@ class BaseSession(dict):
 
     def _log_wait(self):
         self._req.log_error("%s %s: waiting for another request holding the session"
-                            % (type(self).__name__, self._sid), APLOG_INFO)
+                            % (type(self).__name__, self._sid), C.APLOG_INFO)
 
     def lock_scope(self):
         return None, None
@@ -220,4 +220,4 @@ def _handler_path(req):
 
 
 def log_notice(req, message):
-    req.log_error(message, APLOG_NOTICE)
+    req.log_error(message, C.APLOG_NOTICE)

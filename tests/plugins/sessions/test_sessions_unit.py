@@ -338,3 +338,17 @@ def test_redis_session(redis_server):
     req = SessionRequest(options=opts, cookie="pysid=" + sess.id())
     assert Session(req)["n"] == 1
     req.end()
+
+
+def test_mod_python_face_names():
+    from mod_python import Session as face
+    for name in ("Session", "BaseSession", "MemorySession", "FileSession", "DbmSession",
+                 "RedisSession", "COOKIE_NAME", "DFT_TIMEOUT", "DFT_LOCK", "CLEANUP_CHANCE",
+                 "dbm_cleanup", "filesession_cleanup", "mem_cleanup", "unlock_session_cleanup",
+                 "make_filesession_dirs", "validate_sid_re", "tempdir"):
+        assert hasattr(face, name), name
+    assert (face.COOKIE_NAME, face.DFT_TIMEOUT, face.CLEANUP_CHANCE) == ("pysid", 1800, 1000)
+    assert face.true_or_false("yes") is True and face.true_or_false("0") is False
+    with pytest.raises(ValueError):
+        face.true_or_false("On")
+    assert face.md5_hash("x") == "9dd4e461268c8034f5c8564e155c67a6"
