@@ -4,10 +4,10 @@ This Python has only ``dbm.dumb``, which is not safe for several writers, so the
 SQLite (the standard library's ``sqlite3``): one table, one short transaction per load, save
 or delete, SQLite's own file locking between processes. The session lock is ``flock`` on a
 file in ``<database>.locks/``. The file is ``mod_python.dbm_session.database_filename``, else
-``mp_sess.dbm`` in ``mod_python.dbm_session.database_directory`` or
-``mod_python.session.database_directory``, else in ``<tmp>/mp_sess_dbm/`` (a private
-directory: a database right in a shared /tmp could be planted by another user). Its
-directory must be private to the server's user.
+``mp_sess_dbm/mp_sess.dbm`` in ``mod_python.dbm_session.database_directory``,
+``mod_python.session.database_directory`` or the temporary directory. The file's directory
+must be private to the server's user (like FileSession's ``mp_sess/``): a database another
+user could plant or change would hand the server pickles of their choosing.
 """
 
 import os
@@ -41,10 +41,8 @@ def connection(path):
 def database_path(opts, filename=None):
     filename = filename or O.option(opts, O.DBM_FILENAME)
     if not filename:
-        directory = O.option(opts, O.DBM_DIRECTORY + O.DATABASE_DIRECTORY)
-        if not directory:
-            directory = os.path.join(tempfile.gettempdir(), "mp_sess_dbm")
-        filename = os.path.join(directory, "mp_sess.dbm")
+        base = O.option(opts, O.DBM_DIRECTORY + O.DATABASE_DIRECTORY) or tempfile.gettempdir()
+        filename = os.path.join(base, "mp_sess_dbm", "mp_sess.dbm")
     filename = os.path.abspath(filename)
     O.private_directory(os.path.dirname(filename))
     return filename

@@ -229,7 +229,8 @@ def test_files_are_private(tmp_path):
     req, sess = make(DbmSession, tmp_path)
     sess.save()
     req.end()
-    db, = (tmp_path / "store").glob("mp_sess.dbm")
+    db, = (tmp_path / "store" / "mp_sess_dbm").glob("mp_sess.dbm")
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
 
 
