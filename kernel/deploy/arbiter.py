@@ -95,7 +95,13 @@ def wrap(sock, cfg, log):
 class SiteArbiter(Arbiter):
 
     def __init__(self, app, sockets, inherited=False, pid_file=None):
+        before = os.environ.get("SERVER_SOFTWARE")
         super().__init__(app)
+        # gunicorn names itself in the environment; CGI scripts would inherit that.
+        if before is None:
+            os.environ.pop("SERVER_SOFTWARE", None)
+        else:
+            os.environ["SERVER_SOFTWARE"] = before
         self.inherited = inherited          # systemd's sockets: a reload keeps them as they are
         self.site_pid_file = pid_file
         self.LISTENERS = [wrap(s, self.cfg, self.log) for s in sockets]

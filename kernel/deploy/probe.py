@@ -96,6 +96,9 @@ def probe(options, timeout=120):
     """Build the site in a fresh interpreter; its answer (never raises for a bad config)."""
     command = [sys.executable, "-m", "kernel.deploy.probe"] + options.argv()
     env = dict(os.environ)
+    # The folder holding the kernel package, in case greenphase runs from a checkout.
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
     env.pop("NOTIFY_SOCKET", None)
     env.pop("LISTEN_FDS", None)
     try:
