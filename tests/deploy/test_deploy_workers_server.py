@@ -20,6 +20,16 @@ def test_two_workers_both_answer(site, arbiter):
     assert "greenphase serving" in server.stderr
 
 
+def test_open_files_limit_raised_to_the_hard_limit(site, arbiter):
+    # Started with a low soft limit, as many shells and service managers do.
+    command = ["bash", "-c", 'ulimit -Sn 256 && exec "$@"', "bash"]
+    server = arbiter(site, workers=1, command=command + serve_command(site.config, "--workers", "1"))
+    with open("/proc/%d/limits" % server.proc.pid) as f:
+        line = next(line for line in f if line.startswith("Max open files"))
+    soft, hard = line.split()[3:5]
+    assert soft == hard
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGWINCH], ids=["TERM", "WINCH"])
 def test_graceful_stop_drains_both_workers(site, arbiter, signum):
     server = arbiter(site, workers=2)
