@@ -149,6 +149,13 @@ FILES = {
             table, _, case = kind.partition(".")
             if table == "ctype":
                 req.content_type = "text/html\\r\\nSet-Cookie: injected=1"
+            elif table == "statusline":
+                req.status_line = "200 OK\r\nSet-Cookie: injected=1"
+            elif table == "length":
+                req.headers_out["Content-Length"] = "4\r\nSet-Cookie: injected=1"
+            elif table == "error":
+                req.err_headers_out["X-Evil"] = "a\r\nSet-Cookie: injected=1"
+                return apache.HTTP_NOT_FOUND
             elif table == "location":
                 req.headers_out["Location"] = "/x\\r\\nSet-Cookie: injected=1"
                 return apache.HTTP_MOVED_TEMPORARILY

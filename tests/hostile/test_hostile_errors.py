@@ -36,10 +36,20 @@ def test_header_injection_is_a_500_not_a_split(site, table, injection):
     still_serving(site)
 
 
-@pytest.mark.parametrize("target", ["/inject/x?ctype", "/inject/x?location"])
-def test_content_type_and_location_injection_is_a_500(site, target):
+@pytest.mark.parametrize("target", ["/inject/x?ctype", "/inject/x?location", "/inject/x?length",
+                                    "/inject/x?error"])
+def test_content_type_location_and_error_header_injection_is_a_500(site, target):
     response, rest = get(site, target)
     assert response.status == 500
+    assert_not_split(response, rest)
+    still_serving(site)
+
+
+def test_a_status_line_with_crlf_is_not_sent(site):
+    """req.status_line that would split the response is refused (500) or replaced by the
+    plain one (Apache's way); never sent."""
+    response, rest = get(site, "/inject/x?statusline")
+    assert response.raw.startswith((b"HTTP/1.1 200 OK\r\n", b"HTTP/1.1 500 Internal Server Error\r\n"))
     assert_not_split(response, rest)
     still_serving(site)
 
