@@ -93,7 +93,7 @@ def measure_load(server, scenario, args, generator, warmup):
     duration = args.sleep_duration if scenario.sleep else args.duration
     options = dict(threads=args.threads, headers=scenario.headers,
                    timeout=2.0 if scenario.sleep else None)
-    if warmup:
+    if warmup and not args.smoke:
         generator(url, connections, min(2.0, duration), **options)
     return generator(url, connections, duration, **options)
 
@@ -157,9 +157,9 @@ def table(results, order):
                 continue
             got = runs[name]
             if scenario.name == "rss":
-                r = got[0]
+                r = {key: median([run[key] for run in got]) for key in got[0]}
                 rows.append(f"| rss | {name} | — | — | — | — | — | {r['rss'] / 1024:.0f} MiB RSS in "
-                            f"{r['processes']} process(es) holding {r['held']:,} of "
+                            f"{r['processes']:.0f} process(es) holding {r['held']:,.0f} of "
                             f"{IDLE_CONNECTIONS:,} (at rest {r['before'] / 1024:.0f} MiB) |")
                 continue
             rate = median([r.rate for r in got])
@@ -211,7 +211,8 @@ def parse_args(argv):
                              + ", ".join(s.name for s in SCENARIOS))
     parser.add_argument("--no-apache", action="store_true", help="leave Apache out")
     parser.add_argument("--smoke", action="store_true",
-                        help="a quick check that the bench works: hello only, 1 s, 1 round, no Apache")
+                        help="a quick check that the bench works: hello only, 1 s, 1 round, "
+                             "no warm-up, no Apache")
     args = parser.parse_args(argv)
     if args.smoke:
         args.only, args.duration, args.rounds, args.no_apache = ["hello"], 1.0, 1, True
