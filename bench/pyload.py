@@ -2,7 +2,7 @@
 
 N gevent greenlets, each with one keep-alive connection (renewed when the server ends it), send GET URL back to back for
 DURATION seconds. Prints "<responses> <non-2xx responses> <seconds>".
-Usage: pyload.py URL N DURATION
+Usage: pyload.py URL N DURATION [HEADER ...]   (e.g. "Authorization: Basic ...")
 """
 
 import sys
@@ -50,7 +50,8 @@ class Client:
 def main():
     url, count, duration = urlsplit(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
     target = url.path + ("?" + url.query if url.query else "")
-    request = f"GET {target} HTTP/1.1\r\nHost: {url.netloc}\r\n\r\n".encode()
+    extra = "".join(header + "\r\n" for header in sys.argv[4:])
+    request = f"GET {target} HTTP/1.1\r\nHost: {url.netloc}\r\n{extra}\r\n".encode()
     clients = [Client(url.hostname, url.port, request) for _ in range(count)]
     start = time.monotonic()
     gevent.joinall([gevent.spawn(c.loop, start + duration) for c in clients], raise_error=True)

@@ -1,89 +1,74 @@
-"""Load benchmarks on loopback: greenphase against a bare gevent + httptools responder.
+"""Load benchmarks on loopback: greenphase against Apache + mod_python and a bare ceiling.
 
-Scenarios, each measured for --duration seconds after a short warm-up, in one run:
-  baseline   bench/baseline_server.py: GET /                        -> "Hello World!"
-  hello      greenphase, PythonHandler (the tutorial's myscript)    -> "Hello World!"
-  publisher  greenphase, /pub/funcs.py/both?a=1&b=2 (publisher call) -> "a=1 b=2"
-Load comes from wrk when installed (apt-get install wrk), else from a Python generator
-(gevent greenlets, one keep-alive connection each); the output says which.
-Usage: bench/run.py [--duration 5] [--connections 32] [--threads 1]
+Servers (bench/servers.py): the bare gevent + httptools responder (the ceiling), greenphase as
+`greenphase serve --config` starts it, and a private Apache 2.4 + mod_python configured as Debian
+ships it (when apache2 and libapache2-mod-python are installed). greenphase and Apache serve the
+same site and handler code (bench/site/). Scenarios:
+  hello      the tutorial's hello handler               GET /hello/myscript.py
+  publisher  a publisher call with one argument         GET /pub/funcs.py/hello?name=bench
+  auth       the tutorial's basic-auth hello (spam/eggs) GET /auth/protected.py
+  static     a 4 KB static file                         GET /static/page.html
+  c256       hello on 256 connections (look at p99)
+  sleep      1000 connections on a handler sleeping 1 s (req/s, timeouts, p99; cap 1000 req/s)
+  rss        RSS of all server processes holding 10,000 idle keep-alive connections
+Each scenario runs its servers interleaved (A/B/C, B/C/A, ...) for --rounds rounds after a
+warm-up; the table shows medians. Load comes from wrk (apt-get install wrk), else from a Python
+generator (no latencies). No access log on either server.
 """
 
 import argparse
+import base64
 import os
-import queue
-import re
-import shutil
+import platform
 import signal
-import socket
+import statistics
 import subprocess
 import sys
 import tempfile
-import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SITE = HERE / "site"
-WARMUP = 1.0
-START_TIMEOUT = 20.0
+import load
+import servers
 
-SCENARIOS = [  # name, server, path, expected body
-    ("baseline", "baseline", "/", b"Hello World!"),
-    ("hello", "greenphase", "/hello/myscript.py", b"Hello World!"),
-    ("publisher", "greenphase", "/pub/funcs.py/both?a=1&b=2", b"a=1 b=2"),
+HERE = Path(__file__).resolve().parent
+AUTH = "Authorization: Basic " + base64.b64encode(b"spam:eggs").decode()
+ALL = ("ceiling", "greenphase", "apache")
+APPS = ("greenphase", "apache")
+IDLE_CONNECTIONS = 10_000
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    expect: bytes
+    servers: tuple
+    connections: int = 0         # 0: --connections
+    headers: tuple = ()
+    sleep: bool = False          # uses --sleep-duration and wrk's 2 s timeout
+    ceiling: str = "hello"       # the ceiling row its "vs ceiling" ratio uses
+
+
+SCENARIOS = [
+    Scenario("hello", "/hello/myscript.py", b"Hello World!", ALL),
+    Scenario("publisher", "/pub/funcs.py/hello?name=bench", b"Hello, bench!", APPS),
+    Scenario("auth", "/auth/protected.py", b"Hello World!", APPS, headers=(AUTH,)),
+    Scenario("static", "/static/page.html", (HERE / "site/static/page.html").read_bytes(), APPS),
+    Scenario("c256", "/hello/myscript.py", b"Hello World!", ALL, connections=256, ceiling="c256"),
+    Scenario("sleep", "/sleep/sleeper.py", b"slept 1s", APPS, connections=1000, sleep=True,
+             ceiling=None),
+    Scenario("rss", "/hello/myscript.py", b"Hello World!", ALL, ceiling=None),
 ]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Process:
-    """A server subprocess, ready once it printed `listening on http://...`."""
-
-    def __init__(self, command, cwd=None):
-        self.proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-        lines = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(ln) for ln in self.proc.stdout] + [lines.put(None)],
-                         daemon=True).start()
-        while True:
-            line = lines.get(timeout=START_TIMEOUT)
-            if line is None:
-                sys.exit(f"{command[0]} exited before listening:\n{self.proc.stderr.read()}")
-            if "listening on http://" in line:
-                return
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def start_baseline(port, workdir):
-    return Process([sys.executable, str(HERE / "baseline_server.py"), str(port)])
-
-
-def start_greenphase(port, workdir):
-    config = Path(workdir) / "bench.conf"
-    config.write_text(f'ServerRoot "{SITE}"\nListen 127.0.0.1:{port}\n'
-                      f'ErrorLog "{workdir}/error_log"\nInclude site.conf\n')
-    script = Path(sys.executable).parent / "greenphase"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "kernel.cli"]
-    return Process(command + ["serve", "--config", str(config)])
-
-
-STARTERS = {"baseline": start_baseline, "greenphase": start_greenphase}
-
-
-def fetch_once(port, path):
+def fetch_once(port, path, headers=()):
+    import socket
+    extra = "".join(h + "\r\n" for h in headers)
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(f"GET {path} HTTP/1.0\r\nHost: bench\r\n\r\n".encode())
+        sock.sendall(f"GET {path} HTTP/1.0\r\nHost: bench\r\n{extra}\r\n".encode())
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
@@ -91,61 +76,192 @@ def fetch_once(port, path):
     return head.split(b"\r\n")[0], body
 
 
-def run_wrk(url, args, duration):
-    seconds = max(1, round(duration))            # wrk takes whole seconds
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", url]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: (.*)", out)
-    return rate, int(bad.group(1)) if bad else 0, errors.group(1) if errors else ""
+def check(server, scenario):
+    status, body = fetch_once(server.port, scenario.path, scenario.headers)
+    if b" 200 " not in status + b" " or body != scenario.expect:
+        raise RuntimeError(f"{server.name}: GET {scenario.path} answered {status!r} {body[:200]!r},"
+                           f" expected 200 {scenario.expect[:60]!r}")
 
 
-def run_python(url, args, duration):
-    """Fallback generator: in a child process, `connections` gevent greenlets each loop
-    GET over one keep-alive connection, parsing responses with httptools."""
-    run = subprocess.run([sys.executable, str(HERE / "pyload.py"), url, str(args.connections),
-                          str(duration)], capture_output=True, text=True)
-    if run.returncode:
-        sys.exit(f"load generator failed on {url}:\n{run.stderr}")
-    done, bad, seconds = run.stdout.split()
-    return int(done) / float(seconds), int(bad), ""
+def note(text):
+    print(text, file=sys.stderr, flush=True)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=5.0)
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
-    args = parser.parse_args()
-    use_wrk = shutil.which("wrk") is not None
-    load = run_wrk if use_wrk else run_python
-    print(f"load generator: {'wrk' if use_wrk else 'python fallback (gevent greenlets, httptools)'}, "
-          f"{args.connections} keep-alive connections"
-          + (f", {args.threads} thread(s)" if use_wrk else "")
-          + f", {args.duration:g} s per scenario after {WARMUP:g} s warm-up; "
-          f"{os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="greenphase-bench-") as workdir:
-        for name, kind, path, expected in SCENARIOS:
-            port = free_port()
-            server = STARTERS[kind](port, workdir)
+def measure_load(server, scenario, args, generator, warmup):
+    url = f"http://127.0.0.1:{server.port}{scenario.path}"
+    connections = scenario.connections or args.connections
+    duration = args.sleep_duration if scenario.sleep else args.duration
+    options = dict(threads=args.threads, headers=scenario.headers,
+                   timeout=2.0 if scenario.sleep else None)
+    if warmup and not args.smoke:
+        generator(url, connections, min(2.0, duration), **options)
+    return generator(url, connections, duration, **options)
+
+
+def measure_rss(name, scenario, workdir, started):
+    """A fresh server; RSS of its processes holding IDLE_CONNECTIONS keep-alive connections."""
+    server = servers.STARTERS[name](servers.free_port(), workdir)
+    started.append(server)
+    client = None
+    try:
+        check(server, scenario)
+        before = servers.rss_kib(server.pids())
+        client = subprocess.Popen([sys.executable, str(HERE / "idle_client.py"), str(server.port),
+                                   scenario.path, str(IDLE_CONNECTIONS)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        ready = client.stdout.readline().split()
+        if not ready or ready[0] != "ready":
+            raise RuntimeError(f"idle client failed against {name}: {ready}")
+        samples = []
+        for _ in range(4):            # over more than one ping period, the highest
+            time.sleep(1.0)
+            samples.append(servers.rss_kib(server.pids()))
+        client.stdin.write("count\n")
+        client.stdin.flush()
+        held = int(client.stdout.readline().split()[1])
+        return dict(rss=max(samples), before=before, held=held, processes=len(server.pids()))
+    finally:
+        if client:
+            client.stdin.close()
             try:
-                status, body = fetch_once(port, path)
-                if b" 200 " not in status + b" " or body != expected:
-                    sys.exit(f"{name}: GET {path} answered {status!r} {body[:200]!r}, "
-                             f"expected 200 {expected!r}")
-                url = f"http://127.0.0.1:{port}{path}"
-                load(url, args, WARMUP)
-                rate, bad, errors = load(url, args, args.duration)
-            finally:
+                client.wait(10)
+            except subprocess.TimeoutExpired:
+                client.kill()
+                client.wait()
+        server.stop()
+        started.remove(server)
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def fmt_time(seconds):
+    if seconds is None:
+        return "—"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def table(results, order):
+    rows = ["| scenario | server | req/s | p50 | p99 | vs Apache | vs ceiling | notes |",
+            "|---|---|---:|---:|---:|---:|---:|---|"]
+    for scenario in order:
+        runs = results.get(scenario.name, {})
+        for name in scenario.servers:
+            if name not in runs:
+                continue
+            got = runs[name]
+            if scenario.name == "rss":
+                r = {key: median([run[key] for run in got]) for key in got[0]}
+                rows.append(f"| rss | {name} | — | — | — | — | — | {r['rss'] / 1024:.0f} MiB RSS in "
+                            f"{r['processes']:.0f} process(es) holding {r['held']:,.0f} of "
+                            f"{IDLE_CONNECTIONS:,} (at rest {r['before'] / 1024:.0f} MiB) |")
+                continue
+            rate = median([r.rate for r in got])
+            apache = runs.get("apache")
+            vs_apache = f"{rate / median([r.rate for r in apache]):.2f}x" if apache else "—"
+            ceiling = results.get(scenario.ceiling, {}).get("ceiling") if scenario.ceiling else None
+            vs_ceiling = f"{rate / median([r.rate for r in ceiling]):.1%}" if ceiling else "—"
+            extra = []
+            if scenario.sleep or any(r.timeouts for r in got):
+                extra.append("timeouts " + "/".join(str(r.timeouts) for r in got))
+            if any(r.bad for r in got):
+                extra.append("non-2xx " + "/".join(str(r.bad) for r in got))
+            if any(r.errors for r in got):
+                extra.append("socket errors " + "/".join(str(r.errors) for r in got))
+            rows.append(f"| {scenario.name} | {name} | {rate:,.0f} | {fmt_time(median([r.p50 for r in got]))} "
+                        f"| {fmt_time(median([r.p99 for r in got]))} | {vs_apache} | {vs_ceiling} "
+                        f"| {', '.join(extra)} |")
+    return "\n".join(rows)
+
+
+def describe_box(args, generator_name, apache):
+    model = ""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        model = next((ln.split(":", 1)[1].strip() for ln in out.splitlines()
+                      if ln.startswith("Model name")), "")
+    except OSError:
+        pass
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (f"{when}; {os.cpu_count()} CPUs ({model}), Linux {platform.release()}, Python "
+            f"{platform.python_version()}; load: {generator_name}, {args.connections} connections"
+            f" unless named, {args.threads} threads; {args.duration:g} s per run "
+            f"(sleep: {args.sleep_duration:g} s), {args.rounds} rounds interleaved, medians; "
+            f"Apache: {apache}")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], epilog=__doc__.split(
+        "\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per run (default 5)")
+    parser.add_argument("--sleep-duration", type=float, default=20.0,
+                        help="seconds per sleep-test run (default 20: each of its connections "
+                             "completes about one request a second, a short run loses its last)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="run only this scenario (repeatable): "
+                             + ", ".join(s.name for s in SCENARIOS))
+    parser.add_argument("--no-apache", action="store_true", help="leave Apache out")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a quick check that the bench works: hello only, 1 s, 1 round, "
+                             "no warm-up, no Apache")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.only, args.duration, args.rounds, args.no_apache = ["hello"], 1.0, 1, True
+    unknown = set(args.only) - {s.name for s in SCENARIOS}
+    if unknown:
+        parser.error("unknown scenario(s): " + ", ".join(sorted(unknown)))
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    generator = load.wrk if load.have_wrk() else load.python
+    generator_name = "wrk" if load.have_wrk() else "Python fallback (apt-get install wrk)"
+    missing = "left out (--no-apache)" if args.no_apache else servers.apache_available()
+    names = [n for n in ALL if n != "apache" or not missing]
+    chosen = [s for s in SCENARIOS if not args.only or s.name in args.only]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started, results = [], {}
+    with tempfile.TemporaryDirectory(prefix="greenphase-bench-") as workdir:
+        os.chmod(workdir, 0o755)           # Apache's children (www-data) read their run files
+        try:
+            if any(s.name != "rss" for s in chosen):
+                for name in names:
+                    started.append(servers.STARTERS[name](servers.free_port(), workdir))
+            running = {s.name: s for s in started}
+            for scenario in chosen:
+                here = [n for n in scenario.servers if n in names]
+                runs = results.setdefault(scenario.name, {})
+                for round_ in range(args.rounds):
+                    order = here[round_ % len(here):] + here[:round_ % len(here)]
+                    for name in order:
+                        if scenario.name == "rss":
+                            got = measure_rss(name, scenario, workdir, started)
+                            note(f"rss {name}: {got}")
+                        else:
+                            server = running[name]
+                            if round_ == 0:
+                                check(server, scenario)
+                            got = measure_load(server, scenario, args, generator, round_ == 0)
+                            note(f"{scenario.name} {name} round {round_ + 1}: {got}")
+                        runs.setdefault(name, []).append(got)
+        finally:
+            for server in started:
                 server.stop()
-            results[name] = rate
-            ratio = rate / results["baseline"]
-            note = (f"  non-2xx: {bad}" if bad else "") + (f"  socket errors: {errors}" if errors else "")
-            print(f"{name:10s} {rate:10.0f} req/s  {ratio:6.1%} of baseline  GET {path}{note}",
-                  flush=True)
+    print(describe_box(args, generator_name, missing or "Debian's apache2 + mod_python, event MPM"))
+    print()
+    print(table(results, chosen))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -8,9 +8,12 @@ import, as ``from kernel import X``. Nothing else of the kernel is a contract
 
 Names are resolved on first use: ``greenphase serve`` imports this package before gevent's
 monkey-patching, and the modules behind some names (the loader's lock) must be made after it.
+Only the constants (which import nothing) are read at once.
 """
 
 import importlib
+
+from .lifecycle import constants as _constants
 
 # name -> module that defines it (relative to this package)
 _PUBLIC = {
@@ -29,7 +32,9 @@ _PUBLIC = {
     "PROJECT": ".hookspecs",
     "Table": ".lifecycle.tables",
     "current_site": ".lifecycle.site",
-    # declaring directives
+    "parse_config_file": ".config.syntax",  # the configuration syntax as a tree of nodes
+    # declaring directives (also as the module: ``from kernel import directives as D``)
+    "directives": ".config.directives",
     "Directive": ".config.directives",
     "ParseContext": ".config.directives",
     "DirConfig": ".config.directives",
@@ -47,6 +52,7 @@ _PUBLIC = {
     "ACCESS_CONF": ".config.directives",
     "OR_ALL": ".config.directives",
     "options_of": ".config.core_directives",
+    "match_location": ".config.model",  # does a <Location> section apply to a URI
     # the library for plugins and the face
     "loader": ".lib.loader",            # the module: import_handler_module, python_path, ...
     "load_file": ".lib.loader",
@@ -65,11 +71,22 @@ _PUBLIC = {
     "NoCredentials": ".lib.basic_credentials",
     "BadCredentials": ".lib.basic_credentials",
     "OtherScheme": ".lib.basic_credentials",
+    "Cookie": ".lib.cookies",
+    "CookieError": ".lib.cookies",
+    "MarshalCookie": ".lib.cookies",
+    "SignedCookie": ".lib.cookies",
+    "add_cookie": ".lib.cookies",
+    "get_cookie": ".lib.cookies",
+    "get_cookies": ".lib.cookies",
 }
 
 # Public names that are modules (namespaces), and names spelled differently where defined.
-_MODULES = {"constants", "loader"}
-_DEFINED_AS = {"current_site": "current", "basic_challenge": "challenge"}
+_MODULES = {"constants", "directives", "loader"}
+_DEFINED_AS = {"current_site": "current", "basic_challenge": "challenge",
+               "parse_config_file": "parse_file"}
+# Every constant (HTTP_*, APLOG_*, M_*, DIR_MAGIC_TYPE ...) is public under its own name too.
+_PUBLIC.update((name, ".lifecycle.constants") for name in vars(_constants)
+               if name.isupper() and not name.startswith("_"))
 
 __all__ = sorted(_PUBLIC)
 

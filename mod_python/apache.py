@@ -8,8 +8,14 @@ Everything here is a thin layer over the kernel. Differences from mod_python 3.5
 * ``import_module`` loads by file path through the kernel's loader: modules from directories
   off ``sys.path`` are private to those directories and really re-executed when their file
   changes. Without ``path`` it searches the calling module's directories, then ``sys.path``.
-* ``mpm_query`` describes one process with many (green) threads.
+* ``mpm_query`` describes ``site.workers`` processes (one unless started with more), each
+  with many (green) threads.
 * ``interpreter`` is always ``'main_interpreter'``: there is one interpreter.
+* ``register_cleanup`` callbacks run when the server process exits (after SIGTERM).
+* ``setup_cgi``/``restore_nocgi`` switch stdin, stdout and ``os.environ`` for the calling
+  greenlet only (see ``mod_python.cgihandler``); ``CGIStdin`` reads bytes via ``.buffer``.
+* ``init`` and ``CallBack`` (mod_python's dispatcher) exist and refuse: greenphase's
+  dispatcher is the handlers plugin.
 """
 
 import os
@@ -106,16 +112,22 @@ AP_MPMQ_IS_ASYNC = 14
 AP_MPMQ_GENERATION = 15
 AP_MPMQ_HAS_SERVE = 16
 
-_MPM_ANSWERS = {
-    AP_MPMQ_MAX_DAEMON_USED: 1, AP_MPMQ_IS_THREADED: AP_MPMQ_STATIC,
-    AP_MPMQ_IS_FORKED: AP_MPMQ_NOT_SUPPORTED, AP_MPMQ_HARD_LIMIT_DAEMONS: 1,
-    AP_MPMQ_MAX_DAEMONS: 1, AP_MPMQ_MPM_STATE: AP_MPMQ_RUNNING,
-}
-
-
 def mpm_query(code):
-    """One process, threaded (greenlets): sessions and caches may live in memory."""
-    return _MPM_ANSWERS.get(code, 0)
+    """What Apache's MPM would answer, from one fact: how many worker processes serve the
+    site (``site.workers``, 1 unless the server was started with more). Each process is
+    threaded (green threads, unbounded). One process: not forked, so sessions and caches may
+    live in memory (``Session()`` picks MemorySession); several: forked."""
+    site = _site()
+    workers = max(1, int(getattr(site, "workers", 1) or 1)) if site is not None else 1
+    answers = {
+        AP_MPMQ_MAX_DAEMON_USED: workers, AP_MPMQ_IS_THREADED: AP_MPMQ_STATIC,
+        AP_MPMQ_IS_FORKED: AP_MPMQ_STATIC if workers > 1 else AP_MPMQ_NOT_SUPPORTED,
+        AP_MPMQ_HARD_LIMIT_DAEMONS: workers, AP_MPMQ_MAX_DAEMONS: workers,
+        AP_MPMQ_MPM_STATE: AP_MPMQ_STOPPING if getattr(site, "stopping", False)
+        else AP_MPMQ_RUNNING,
+        AP_MPMQ_IS_ASYNC: 1, AP_MPMQ_GENERATION: 0, AP_MPMQ_HAS_SERVE: 0,
+    }
+    return answers.get(code, 0)
 
 
 # -- the running site ------------------------------------------------------------------------
@@ -126,8 +138,9 @@ def _site():
 
 
 def __getattr__(name):
-    if name == "main_server":
-        return _site().main_server
+    if name == "main_server":          # None outside a running site, as before init in 3.5
+        site = _site()
+        return site.main_server if site is not None else None
     if name in ("parse_qs", "parse_qsl"):
         import kernel
         return getattr(kernel, name)
@@ -141,6 +154,17 @@ def server_root():
 def exists_config_define(name):
     """Was ``name`` defined (``greenphase serve -D name`` or ``Define name``)?"""
     return name in _site().config.defines
+
+
+exists_config = exists_config_define      # the name mod_python's documentation uses
+
+
+def allow_methods(*methods):
+    """Documented by mod_python, never implemented in its code: there is no request here to
+    set. Use ``req.allow_methods([...])``."""
+    raise NotImplementedError(
+        "mod_python.apache.allow_methods is documented by mod_python but never existed in its "
+        "code (it has no request to change): call req.allow_methods(['GET', ...]) instead")
 
 
 def log_error(message, level=_constants.APLOG_ERR, server=None):
@@ -204,7 +228,100 @@ def stat(fname, wanted=APR_FINFO_MIN):
                   os.path.basename(fname), kind))
 
 
-def build_cgi_env(req):
-    """The CGI environment of ``req`` as a dict (what ``req.add_cgi_vars()`` sets)."""
-    req.add_cgi_vars()
-    return dict(req.subprocess_env.items())
+from plugins.cgi_handler import CGIStdin, CGIStdout, NullIO, build_cgi_env  # noqa: E402,F401
+
+
+def setup_cgi(req):
+    """Give the calling greenlet CGI stdin/stdout and an ``os.environ`` with the request's
+    CGI variables added; returns what :func:`restore_nocgi` needs to undo it."""
+    from plugins.cgi_handler import switch
+    env = dict(os.environ)
+    env.update(build_cgi_env(req))
+    stdin, stdout = CGIStdin(req), CGIStdout(req)
+    return switch.enter(env, stdin, stdout), stdin, stdout
+
+
+def restore_nocgi(saved, stdin=None, stdout=None):
+    """Undo :func:`setup_cgi` (what the script printed so far is sent)."""
+    from plugins.cgi_handler import switch
+    if stdout is not None:
+        stdout.flush()
+    switch.leave(saved)
+
+
+# -- shutdown, the configuration, internals --------------------------------------------------
+
+def register_cleanup(callback, data=None):
+    """Call ``callback(data)`` (``callback()`` without data) when the server process exits."""
+    if not callable(callback):
+        raise ValueError("first argument must be a callable object")
+    import atexit
+
+    def run():
+        try:
+            callback(data) if data is not None else callback()
+        except Exception:
+            import traceback
+            log_error("apache.register_cleanup: %r raised:\n%s"
+                      % (callback, traceback.format_exc().rstrip()))
+    atexit.register(run)
+
+
+def config_tree():
+    """The main configuration file as mod_python showed it: ``(directive, arguments)``
+    tuples; a section is its ``('<Name', 'args>')`` tuple followed by a list of its content.
+    ``Include``\\ d files are not expanded."""
+    from kernel import parse_config_file as parse_file
+
+    def convert(nodes):
+        tree = []
+        for node in nodes:
+            if node.is_section:
+                tree.append(("<" + node.name, node.raw + ">"))
+                tree.append(convert(node.children))
+            else:
+                tree.append((node.name, node.raw))
+        return tree
+    return convert(parse_file(_site().config_file))
+
+
+def module_mtime(module):
+    """The modification time of ``module``'s file (0 when it has none)."""
+    try:
+        return os.path.getmtime(module.__file__)
+    except (AttributeError, TypeError, OSError):
+        return 0
+
+
+def resolve_object(module, obj_str, arg=None, silent=0):
+    """``obj_str`` ('a.b.c') inside ``module``; a class passed through on the way is
+    instantiated with ``arg``. Missing: AttributeError, or None when ``silent``."""
+    obj = module
+    for part in obj_str.split("."):
+        if isinstance(obj, type):
+            obj = obj(arg)
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            if silent:
+                return None
+            raise AttributeError("module '%s' contains no '%s'"
+                                 % (getattr(module, "__file__", module), obj_str)) from None
+    return obj
+
+
+def _dispatcher_only(name):
+    return NotImplementedError(
+        "mod_python.apache.%s is part of mod_python's C dispatcher, which greenphase does "
+        "not have: handlers are run by the handlers plugin (PythonHandler and friends)" % name)
+
+
+def init(name=None, server=None):
+    raise _dispatcher_only("init")
+
+
+class CallBack:
+    """mod_python's dispatcher object; greenphase's dispatcher is the handlers plugin."""
+
+    def __init__(self, *args, **kwargs):
+        raise _dispatcher_only("CallBack")

@@ -85,11 +85,16 @@ def test_parse_qs_comes_from_kernel_forms():
 def test_build_cgi_env():
     class Req:
         subprocess_env = Table()
+        uri, path_info = "/x.py/more", "/more"
+        headers_in = Table({"Authorization": "Basic eDp5"})
 
         def add_cgi_vars(self):
             self.subprocess_env["REQUEST_METHOD"] = "GET"
-            self.subprocess_env["SCRIPT_NAME"] = "/x.py"
-    assert apache.build_cgi_env(Req()) == {"REQUEST_METHOD": "GET", "SCRIPT_NAME": "/x.py"}
+    # mod_python's additions: SCRIPT_NAME from uri and path_info, its own GATEWAY_INTERFACE,
+    # and the Authorization header.
+    assert apache.build_cgi_env(Req()) == {
+        "REQUEST_METHOD": "GET", "SCRIPT_NAME": "/x.py", "GATEWAY_INTERFACE": "Python-CGI/1.1",
+        "HTTP_AUTHORIZATION": "Basic eDp5"}
 
 
 def test_site_questions(monkeypatch):

@@ -13,9 +13,11 @@ import pytest
 
 from support.httpclient import Connection, build_request, exchange, get
 
-TESTS = Path(__file__).parent
+# Only the probe plugins on the server's path: tests/ itself holds folders named like real
+# packages (tests/kernel) that would shadow them.
+IMPORTABLE = Path(__file__).parent / "support" / "importable"
 PROBE_ARGS = ("--plugins", "core", "--plugin", "kernel_probe.probe_plugin")
-PROBE_ENV = {"PYTHONPATH": str(TESTS)}
+PROBE_ENV = {"PYTHONPATH": str(IMPORTABLE)}
 
 
 def probe_site(tmp_path, extra=""):

@@ -42,7 +42,7 @@ def date_and_server():
     return _date_cache[1]
 
 
-def _header_lines(req):
+def header_lines(req):
     """headers_out and err_headers_out as 'Name: value' lines. A header that would split the
     response (CR, LF or NUL in it, or a name that is no token) is dropped, then refused."""
     lines, bad = [], []
@@ -127,7 +127,7 @@ class Response:
     # -- framing ---------------------------------------------------------------------------
     def _head_bytes(self, req, length):
         """Status line and headers; decides framing. ``length`` is the whole body's, if known."""
-        text = _header_lines(req)
+        text = header_lines(req)
         conn = self.conn
         status = req.status
         no_body = C.has_no_body(status)

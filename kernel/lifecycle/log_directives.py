@@ -1,6 +1,6 @@
 """The log directives: ErrorLog, LogLevel, CustomLog, TransferLog, LogFormat."""
 
-from kernel.config.directives import RSRC_CONF, DIRECTORY, Directive, update
+from ..config.directives import DIRECTORY, RSRC_CONF, Directive, update
 
 from .constants import LOG_LEVELS
 

@@ -10,12 +10,15 @@ the name ``req.interpreter`` reports; modules are kept apart by file path instea
 ``PythonEnablePdb`` and ``PythonOptimize`` are accepted and do nothing.
 """
 
+import sys
+
 from kernel import hookimpl
 from kernel import constants as C
 
 from . import request_api
 from .directives import DIRECTIVES
 from .selection import IN_USE, configured, entries_for, init_then, run_phase
+from .source import refuse_source
 from .startup import check_named_handlers, directives_in_use, phases_used as needed_phases, run_imports
 
 
@@ -43,6 +46,9 @@ def phases_used(site):
 
 @hookimpl
 def server_start(site):
+    # Handler code sees what mod_python's interpreters had: sys.argv == ['mod_python'], not
+    # the greenphase command line (set before PythonImport runs any of it).
+    sys.argv[:] = ["mod_python"]
     run_imports(site)
 
 
@@ -116,7 +122,7 @@ def fixups(req):
 @hookimpl
 def handler(req):
     if req.handler not in C.PYTHON_HANDLERS:
-        return None
+        return refuse_source(req)
     return run_phase(req, "PythonHandler")
 
 

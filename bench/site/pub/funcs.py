@@ -1,2 +1,2 @@
-def both(req, a, b="B"):
-    return "a=%s b=%s" % (a, b)
+def hello(req, name):
+    return "Hello, %s!" % name

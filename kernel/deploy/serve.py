@@ -1,0 +1,72 @@
+"""``greenphase serve``: the arbiter and its workers (``--single``: one process, no arbiter)."""
+
+import os
+import sys
+
+from . import systemd
+from .probe import options_from_args, probe
+from .sockets import PidFile, StartError, bind, raise_nofile_limit
+
+
+def add_arguments(parser):
+    """The serve-only options of ``greenphase serve``."""
+    parser.add_argument("--workers", "-w", type=int, default=None, metavar="N",
+                        help="worker processes under the arbiter (default: all cores, %d here)"
+                             % default_workers())
+    parser.add_argument("--single", action="store_true",
+                        help="one process, no arbiter (tests, debugging): no reload, no workers")
+
+
+def default_workers():
+    return os.cpu_count() or 1
+
+
+def _fail(message):
+    print("greenphase: %s" % message, file=sys.stderr)
+    return 1
+
+
+def serve(args):
+    """Run the arbiter until it is stopped; the exit status."""
+    workers = args.workers if args.workers is not None else default_workers()
+    if workers < 1:
+        return _fail("--workers needs at least 1")
+    options = options_from_args(args)
+    answer = probe(options)
+    for warning in answer.warnings:
+        print("warning: %s" % warning, file=sys.stderr)
+    if answer.errors:
+        for error in answer.errors:
+            print("error: %s" % error, file=sys.stderr)
+        count = len(answer.errors)
+        print("%d configuration error%s" % (count, "" if count == 1 else "s"), file=sys.stderr)
+        return 1
+    settings = answer.settings
+    systemd.take_notify_socket()
+    raise_nofile_limit()
+    try:
+        inherited = systemd.inherited_sockets()
+    except ValueError as exc:
+        return _fail("socket activation: %s" % exc)
+    try:
+        sockets = inherited or bind(settings.listen)
+        pid_file = PidFile(settings.pid_file) if settings.pid_file else None
+        if pid_file is not None:
+            pid_file.write(os.getpid())
+    except StartError as exc:
+        return _fail(str(exc))
+
+    from .arbiter import SiteApplication, SiteArbiter
+    app = SiteApplication(options, settings, workers)
+    arbiter = SiteArbiter(app, sockets, inherited=bool(inherited), pid_file=pid_file)
+    if inherited:
+        arbiter.log.notice("socket activation: serving the %d sockets systemd passed "
+                           "(Listen lines are not bound)", len(inherited))
+    if os.geteuid() != 0 and (settings.user is not None or settings.group is not None):
+        arbiter.log.warning("User/Group ignored: only a server started as root changes user")
+    try:
+        arbiter.run()
+    finally:
+        if pid_file is not None:
+            pid_file.remove(os.getpid())
+    return 0

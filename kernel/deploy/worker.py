@@ -1,0 +1,148 @@
+"""The gunicorn worker class that runs greenphase's own server (not gunicorn's HTTP parser).
+
+gunicorn forks it and hands it the listening sockets; the worker builds the site (plugins and
+code imported here, after the fork, so every reload imports them afresh), serves with the
+kernel's gevent listener and connections, and keeps the arbiter's heartbeat from its event
+loop: a handler that hogs the CPU stops the heartbeat, and the arbiter replaces the worker
+after ``WorkerTimeout``.
+"""
+
+import io
+import os
+import signal
+import sys
+
+from gunicorn.workers.base import Worker
+
+
+class GreenphaseWorker(Worker):
+
+    def init_process(self):
+        # Before any plugin or handler is imported: blocking calls yield to other greenlets.
+        from gevent import monkey
+        monkey.patch_all()
+        import gevent.socket
+        from gevent.server import StreamServer
+
+        from ..http import listener as server_module
+        from ..http.listener import Listener
+
+        os.close(self.app.boot_pipe[0])
+        self.sockets = [gevent.socket.socket(fileno=s.sock.detach()) for s in self.sockets]
+        # As root, the site reads its files and opens its logs before the drop to User/Group
+        # (super().init_process() drops), as Apache's parent does.
+        self.site = site = self.app.options.build()
+        if site.errors:
+            raise RuntimeError("configuration errors: " + "; ".join(str(e) for e in site.errors))
+        settings = self.app.settings
+        server_module.GRACE_SECONDS = settings.graceful_timeout or None
+        self.server = Listener(site, announce=io.StringIO())
+        # Our listeners on the arbiter's sockets; with several workers each accepts one
+        # connection per wake-up, so a busy worker leaves the next connection to an idle one.
+        one_at_a_time = self.cfg.workers > 1
+        self.server.listeners = []
+        for sock in self.sockets:
+            listener = StreamServer(sock, self._handle)
+            if one_at_a_time:
+                listener.max_accept = 1
+            self.server.listeners.append(listener)
+        super().init_process()
+
+    def load_wsgi(self):
+        self.wsgi = None        # the site was built in init_process; there is no WSGI app
+
+    def init_signals(self):
+        super().init_signals()
+        import gevent
+        # In the event loop (these may block, spawn, wait): graceful and fast stop, log reopen.
+        gevent.signal_handler(signal.SIGTERM, self._graceful, "SIGTERM")
+        gevent.signal_handler(signal.SIGQUIT, self._fast, "SIGQUIT")
+        gevent.signal_handler(signal.SIGINT, self._fast, "SIGINT")
+        gevent.signal_handler(signal.SIGUSR1, self._reopen_logs)
+        # SIGABRT (the arbiter's "worker timeout") stays a Python-level handler: it must run
+        # while a handler hogs the CPU and the event loop cannot.
+
+    def run(self):
+        import gevent
+        from gevent.event import Event
+        self.stopping = Event()
+        gevent.spawn(self._heartbeat)
+        self.server.start()
+        self._report_booted()
+        self.stopping.wait()
+        self._let_accepted_in()
+        self.server.stop()      # requests in flight finish (GracefulShutdownTimeout)
+        self.log.info("worker %d finished its requests and exits", self.pid)
+        self._exit(0)
+
+    def _exit(self, status):
+        """Leave without the interpreter's teardown: the server_stop hooks have run, and
+        finalizing greenlets of a dead event loop only prints noise."""
+        import logging
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+    def _let_accepted_in(self):
+        """Stop accepting, then give each connection already accepted its first request
+        (bounded by Timeout): closing it unread would reset a client that did nothing wrong
+        (the kernel's stop closes every connection not busy with a request)."""
+        import time
+
+        import gevent
+        for listener in self.server.listeners:
+            listener.close()
+        deadline = time.monotonic() + self.site.main_server.timeout
+        while time.monotonic() < deadline and any(
+                conn.keepalives == 0 and not conn.busy
+                for conn, _ in list(self.server.connections.values())):
+            gevent.sleep(0.01)
+
+    # -- the arbiter's protocol -------------------------------------------------------------
+    def _heartbeat(self):
+        import gevent
+        interval = max(0.05, min(1.0, self.timeout / 2.0))
+        while True:
+            self.notify()
+            if self.ppid != os.getppid():
+                self.log.warning("worker %d: the arbiter is gone; stopping", self.pid)
+                self._graceful("arbiter gone")
+                return
+            gevent.sleep(interval)
+
+    def _report_booted(self):
+        """Tell the arbiter we serve: our pid down the boot pipe, then SIGCHLD to wake it
+        (the signal it already wakes on when workers come and go)."""
+        try:
+            os.write(self.app.boot_pipe[1], b"%d\n" % os.getpid())
+            os.kill(self.ppid, signal.SIGCHLD)
+        except OSError:
+            pass
+
+    def _handle(self, sock, addr):
+        self.nr += 1            # MaxConnectionsPerChild counts connections, as Apache does
+        if self.nr >= self.max_requests and self.alive:
+            self.log.info("worker %d served MaxConnectionsPerChild (%d connections); "
+                          "finishing and exiting", self.pid, self.nr)
+            self._graceful(None)
+        self.server.accept(sock, addr)
+
+    def _graceful(self, why):
+        if why and self.alive:
+            self.log.info("worker %d: %s: graceful stop (no new connections, %d in flight)",
+                          self.pid, why, len(self.server.connections))
+        self.alive = False
+        self.stopping.set()
+
+    def _fast(self, why):
+        self.log.info("worker %d: %s: fast stop", self.pid, why)
+        self._exit(0)
+
+    def _reopen_logs(self):
+        self.log.reopen_files()
+
+    def handle_abort(self, sig, frame):
+        self.log.critical("worker %d: no heartbeat for WorkerTimeout (%gs): a request kept the "
+                          "event loop busy; exiting", self.pid, self.cfg.timeout)
+        self._exit(1)
