@@ -264,4 +264,7 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:           # the servers were stopped on the way out
+        sys.exit("bench: interrupted")
