@@ -50,10 +50,10 @@ GROUPS = [
      r"hostname_of|parsed_uri|Head\..*|redirected)$"),
     ("HTTP read + httptools callbacks", "", r"^(fill|next_message|on_message_begin|on_url|"
      r"on_header|on_headers_complete|on_body|on_message_complete|serve)$"),
-    ("response head (status line, headers, framing)", "", r"^(_head_bytes|_header_lines|"
-     r"_status_line|date_and_server|keep_alive_ok)$"),
+    ("response head (status line, headers, framing)", "", r"^(_head_bytes|_?header_lines|"
+     r"_?status_line|date_and_server|keep_alive_ok)$"),
     ("send (queue, send_raw, finish)", "", r"^(send_raw|queue|_flush_queued|flush_response|"
-     r"finish_response|write|flush)$"),
+     r"finish_response|finish|write|flush)$"),
     ("config merge (Location/Directory walk)", "", r"^(location_config|directory_config|_walk|"
      r"fold|_with_htaccess|_htaccess_possible|merge.*)$"),
     ("path walk + stat (translate_name, map_to_storage)", "", r"^(translate_name|map_to_storage|"
@@ -64,7 +64,7 @@ GROUPS = [
      r"_access_and_auth|_auth_required|_check_body_limit|respond|process|finish_request|"
      r"_after|fixups)$"),
     ("request/response objects (Request, Response, Body, Connection.handle)", "",
-     r"^(handle|__init__|server_for|__get__|__set_name__|discard|content_type|_content_type)$"),
+     r"^(handle|serve_request|accept|__init__|server_for|__get__|__set_name__|discard|content_type|_content_type)$"),
 ]
 HUB = "gevent hub: event loop, accept, socket waits (no greenphase frame)"
 
