@@ -135,6 +135,15 @@ def servers(site, tmp_path_factory):
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def two_workers(site, tmp_path_factory):
+    """One server with two worker processes (``--workers 2``) on the same site."""
+    server = start_server(site.config("workers"), directory=tmp_path_factory.mktemp("conf2"),
+                          args=("--workers", "2"))
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def needs(request):
     """``needs(store)``: skip (or fail under CI) a Redis case when redis-server is absent."""
@@ -242,6 +251,13 @@ def test_concurrent_requests_of_one_session_are_serialised(site, servers, needs,
 def test_concurrent_requests_on_two_servers_are_serialised(site, servers, needs, store):
     needs(store)
     _serialised(site, store, servers[0].port, servers[1].port, "two")
+
+
+@pytest.mark.parametrize("store", SHARED)
+def test_concurrent_requests_under_two_workers_are_serialised(site, two_workers, needs, store):
+    """Whichever worker each request reaches, the second waits for the first."""
+    needs(store)
+    _serialised(site, store, two_workers.port, two_workers.port, "workers")
 
 
 ILLEGAL_IDS = ["../../../../etc/passwd", "0123456789ABCDEF0123456789ABCDEF",
