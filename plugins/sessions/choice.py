@@ -11,9 +11,10 @@ SESSION_TYPES = {cls.__name__: cls for cls in (MemorySession, FileSession, DbmSe
 
 
 def serving_processes(site):
-    """How many processes serve ``site``: ``site.workers`` when the server sets it
-    (``--workers N``; ``None`` when unknown, e.g. under a WSGI server), else 1: today's
-    ``greenphase serve`` is one process."""
+    """How many processes serve ``site``: ``site.workers``, which the server sets
+    (``--workers N``; ``None`` when unknown, e.g. under a WSGI server); a site without it is
+    served by one process (``--single``, the in-process test client). ``apache.mpm_query``
+    reads the same fact."""
     return getattr(site, "workers", 1)
 
 
