@@ -15,11 +15,17 @@ def _parser():
                          help="also register this importable module as a plugin (repeatable)")
         cmd.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]",
                          help="define a name for <IfDefine> and ${NAME}, like httpd -D")
+        if name == "serve":
+            from .deploy.serve import add_arguments
+            add_arguments(cmd)
     return parser
 
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    if args.command == "serve" and not args.single:
+        from .deploy.serve import serve     # the arbiter: it imports no plugin itself
+        return serve(args)
     if args.command == "serve":
         # Before any plugin or handler module is imported: blocking calls yield to other greenlets.
         from gevent import monkey
@@ -45,8 +51,14 @@ def main(argv=None):
     if args.command == "check":
         print("Syntax OK (%s; plugins: %s)" % (site.config_file, ", ".join(site.plugin_names())))
         return 0
+    from .deploy.sockets import StartError, bind
     from .http.listener import Listener
-    Listener(site).serve_forever()
+    try:
+        sockets = bind(site.listen)
+    except StartError as exc:
+        print("greenphase: %s" % exc, file=sys.stderr)
+        return 1
+    Listener(site, sockets=sockets).serve_forever()
     return 0
 
 

@@ -16,11 +16,11 @@ from .syntax import Node, parse_file
 
 # Apache directives that mean nothing here: accepted with one warning each.
 APACHE_ONLY = {name.lower() for name in (
-    "LoadModule", "LoadFile", "User", "Group", "PidFile", "Mutex", "StartServers",
+    "LoadModule", "LoadFile", "Mutex", "StartServers",
     "MinSpareServers", "MaxSpareServers", "MinSpareThreads", "MaxSpareThreads",
     "MaxRequestWorkers", "MaxClients", "ServerLimit", "ThreadsPerChild", "ThreadLimit",
-    "MaxConnectionsPerChild", "MaxRequestsPerChild", "ScoreBoardFile", "EnableSendfile",
-    "EnableMMAP", "DefaultRuntimeDir", "GracefulShutdownTimeout", "ListenBacklog",
+    "ScoreBoardFile", "EnableSendfile",
+    "EnableMMAP", "DefaultRuntimeDir", "ListenBacklog",
     "HostnameLookups", "ServerTokens", "TraceEnable", "DefaultType",
     "UseCanonicalName", "ServerAdmin", "NameVirtualHost", "AddOutputFilterByType",
     "AddOutputFilter", "AddInputFilter", "SetOutputFilter", "SetInputFilter", "AddEncoding",

@@ -1,12 +1,11 @@
-"""The process directives: how the server runs rather than how it answers.
+"""The process directives: how the server runs rather than how it answers (read by
+``kernel.deploy`` and the listener's graceful stop).
 
 Apache's names where Apache has one (GracefulShutdownTimeout, MaxConnectionsPerChild, User,
 Group, PidFile); the rest are greenphase's (gunicorn's jitter and worker timeout).
 """
 
-from kernel import hookimpl
-
-from ..config.directives import SERVER, Directive
+from .directives import SERVER, Directive
 
 
 def _whole(ctx, args, previous):
@@ -56,11 +55,13 @@ def _path(ctx, args, previous):
     return ctx.resolve_path(args[0])
 
 
-DEPLOY_DIRECTIVES = [
+PROCESS_DIRECTIVES = [
     Directive("GracefulShutdownTimeout", (1, 1), SERVER, syntax="seconds (0 = no limit)",
               parse=_seconds, default=0.0),
     Directive("MaxConnectionsPerChild", (1, 1), SERVER, syntax="number (0 = unlimited)",
               parse=_whole, default=0),
+    Directive("MaxRequestsPerChild", (1, 1), SERVER, syntax="number (0 = unlimited)",
+              parse=_whole, key="MaxConnectionsPerChild"),      # Apache 2.2's name
     Directive("MaxConnectionsPerChildJitter", (1, 1), SERVER, syntax="number",
               parse=_whole, default=0),
     Directive("WorkerTimeout", (1, 1), SERVER, syntax="seconds",
@@ -70,7 +71,3 @@ DEPLOY_DIRECTIVES = [
     Directive("PidFile", (1, 1), SERVER, syntax="file-path", parse=_path),
 ]
 
-
-@hookimpl
-def register_directives():
-    return DEPLOY_DIRECTIVES

@@ -12,9 +12,6 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 
-# Registered next to the configured plugins until the core declares these directives itself.
-DEPLOY_PLUGIN = "kernel.deploy.directives"
-
 
 @dataclass
 class SiteOptions:
@@ -27,10 +24,7 @@ class SiteOptions:
 
     def build(self):
         from ..lifecycle.site import Site
-        extra = list(self.extra_plugins)
-        if DEPLOY_PLUGIN not in extra:
-            extra.append(DEPLOY_PLUGIN)
-        return Site(self.config_file, plugins=self.plugins, extra_plugins=extra,
+        return Site(self.config_file, plugins=self.plugins, extra_plugins=self.extra_plugins,
                     defines=self.defines)
 
     def argv(self):

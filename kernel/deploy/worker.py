@@ -22,9 +22,7 @@ class GreenphaseWorker(Worker):
         from gevent import monkey
         monkey.patch_all()
         import gevent.socket
-        from gevent.server import StreamServer
 
-        from ..http import listener as server_module
         from ..http.listener import Listener
 
         os.close(self.app.boot_pipe[0])
@@ -34,18 +32,13 @@ class GreenphaseWorker(Worker):
         self.site = site = self.app.options.build()
         if site.errors:
             raise RuntimeError("configuration errors: " + "; ".join(str(e) for e in site.errors))
-        settings = self.app.settings
-        server_module.GRACE_SECONDS = settings.graceful_timeout or None
-        self.server = Listener(site, announce=io.StringIO())
-        # Our listeners on the arbiter's sockets; with several workers each accepts one
-        # connection per wake-up, so a busy worker leaves the next connection to an idle one.
-        one_at_a_time = self.cfg.workers > 1
-        self.server.listeners = []
-        for sock in self.sockets:
-            listener = StreamServer(sock, self._handle)
-            if one_at_a_time:
+        self.server = Listener(site, announce=io.StringIO(), sockets=self.sockets)
+        for listener in self.server.listeners:
+            listener.set_handle(self._handle)
+            # With several workers each accepts one connection per wake-up, so a busy worker
+            # leaves the next connection to an idle one.
+            if self.cfg.workers > 1:
                 listener.max_accept = 1
-            self.server.listeners.append(listener)
         super().init_process()
 
     def load_wsgi(self):
@@ -70,7 +63,6 @@ class GreenphaseWorker(Worker):
         self.server.start()
         self._report_booted()
         self.stopping.wait()
-        self._let_accepted_in()
         self.server.stop()      # requests in flight finish (GracefulShutdownTimeout)
         self.log.info("worker %d finished its requests and exits", self.pid)
         self._exit(0)
@@ -83,21 +75,6 @@ class GreenphaseWorker(Worker):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
-
-    def _let_accepted_in(self):
-        """Stop accepting, then give each connection already accepted its first request
-        (bounded by Timeout): closing it unread would reset a client that did nothing wrong
-        (the kernel's stop closes every connection not busy with a request)."""
-        import time
-
-        import gevent
-        for listener in self.server.listeners:
-            listener.close()
-        deadline = time.monotonic() + self.site.main_server.timeout
-        while time.monotonic() < deadline and any(
-                conn.keepalives == 0 and not conn.busy
-                for conn, _ in list(self.server.connections.values())):
-            gevent.sleep(0.01)
 
     # -- the arbiter's protocol -------------------------------------------------------------
     def _heartbeat(self):

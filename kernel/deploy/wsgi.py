@@ -27,6 +27,7 @@ class Application:
     def __init__(self, site):
         self.site = site
         self.ids = itertools.count(1)
+        site.stopping = False
         site.open_logs()
         for warning in site.warnings:
             site.log.warning(warning)

@@ -1,5 +1,5 @@
-"""One WSGI request as the kernel's pipeline sees it: ``req.connection`` and the response
-framing, with the WSGI server's socket behind them instead of our own.
+"""One WSGI request as the kernel's pipeline sees it: ``req.connection`` and a Response whose
+framing is the WSGI server's, with its socket behind them instead of our own.
 
 The pipeline runs in its own thread (a greenlet under gevent's monkey patching) and hands
 its output to the WSGI server's thread through a small queue: first ``(status, headers)``,
@@ -157,14 +157,13 @@ class WsgiConnection:
 
 
 class WsgiResponse(Response):
-    """The response framed for a WSGI server: ``(status, headers)`` for start_response, then
-    body pieces, through the connection's queue (the WSGI server does the HTTP framing)."""
+    """The kernel's Response with the WSGI server doing the framing: status and headers go to
+    start_response, body pieces to the iterable, as the handler flushes them."""
 
     __slots__ = ()
 
     def _start(self, req, length):
         """Status and headers for start_response; framing is the WSGI server's."""
-        resp = self
         status = req.status
         lines = header_lines(req)          # the kernel's checks: no CR/LF/NUL, token names
         headers = []
@@ -174,15 +173,15 @@ class WsgiResponse(Response):
                 if name.lower() not in HOP_BY_HOP:
                     headers.append((name, value.encode("latin-1", "replace").decode("latin-1")))
         no_body = C.has_no_body(status)
-        if length is None and resp.content_length is None:
+        if length is None and self.content_length is None:
             declared = req.headers_out.getfirst("Content-Length")
             if declared is not None and declared.strip().isdigit():
-                resp.content_length = int(declared)
+                self.content_length = int(declared)
         if not no_body:
             if length is not None:
                 headers.append(("Content-Length", str(length)))
-            elif resp.content_length is not None:
-                headers.append(("Content-Length", str(resp.content_length)))
+            elif self.content_length is not None:
+                headers.append(("Content-Length", str(self.content_length)))
         content_type = req._content_type
         if content_type and not no_body and content_type != C.DIR_MAGIC_TYPE:
             charset = req.dir_config["AddDefaultCharset"]
@@ -195,35 +194,33 @@ class WsgiResponse(Response):
             line = custom
         else:
             line = "%d %s" % (status, C.reason(status))
-        resp.headers_sent = True
-        resp.status_sent = status
+        self.headers_sent = True
+        self.status_sent = status
         self.conn._put((line, headers))
 
     def flush(self, req):
-        resp = self
-        data = b"".join(resp.out) if resp.out else b""
-        resp.out.clear()
-        resp.out_len = 0
-        if not resp.headers_sent:
+        data = b"".join(self.out) if self.out else b""
+        self.out.clear()
+        self.out_len = 0
+        if not self.headers_sent:
             self._start(req, None)
-        if resp.header_only or C.has_no_body(resp.status_sent):
+        if self.header_only or C.has_no_body(self.status_sent):
             data = b""
         if data:
-            resp.bytes_sent += len(data)
+            self.bytes_sent += len(data)
             self.conn._put(data)
 
     def finish(self, req):
-        resp = self
-        if resp.finished:
+        if self.finished:
             return
-        if not resp.headers_sent:
-            self._start(req, resp.out_len if resp.content_length is None else None)
+        if not self.headers_sent:
+            self._start(req, self.out_len if self.content_length is None else None)
         self.flush(req)
-        resp.finished = True
-        if resp.content_length is not None and not resp.header_only \
-                and not C.has_no_body(resp.status_sent) and resp.bytes_sent != resp.content_length:
+        self.finished = True
+        if self.content_length is not None and not self.header_only \
+                and not C.has_no_body(self.status_sent) and self.bytes_sent != self.content_length:
             req.log_error("response body of %d bytes, but Content-Length said %d"
-                          % (resp.bytes_sent, resp.content_length))
+                          % (self.bytes_sent, self.content_length))
         self.conn.ended = True
         self.conn._put(END)      # the client has its answer; logging and cleanups go on here
 

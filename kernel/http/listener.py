@@ -1,4 +1,8 @@
-"""The gevent listener: accepting connections, enforcing deadlines, graceful SIGTERM."""
+"""The gevent listener: accepting connections, enforcing deadlines, graceful SIGTERM.
+
+Under ``greenphase serve`` it runs in each worker on the sockets gunicorn's arbiter holds
+(``kernel.deploy.worker``); ``--single`` runs it alone.
+"""
 
 import itertools
 import signal
@@ -13,22 +17,27 @@ from gevent.server import StreamServer
 
 from .connection import Connection
 
-GRACE_SECONDS = 10       # how long in-flight requests may take after SIGTERM
 SWEEP_SECONDS = 0.25     # timeouts are enforced to this precision
 
 
 class Listener:
     """Serves one Site on its ``Listen`` addresses, one greenlet per connection."""
 
-    def __init__(self, site, announce=sys.stdout):
+    def __init__(self, site, announce=sys.stdout, sockets=None):
+        """``sockets``: listening sockets bound already (by ``kernel.deploy``), else the
+        site's ``Listen`` addresses are bound at start."""
         self.site = site
         self.announce = announce
         self.connections = {}
         self.ids = itertools.count(1)
         self.stopped = Event()
+        self.stop_begun = False
         site.open_logs()
-        self.listeners = [StreamServer((host, port), self.accept, backlog=1024)
-                          for host, port in site.listen]
+        if sockets is None:
+            self.listeners = [StreamServer((host, port), self.accept, backlog=1024)
+                              for host, port in site.listen]
+        else:
+            self.listeners = [StreamServer(sock, self.accept) for sock in sockets]
 
     def accept(self, sock, addr):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -68,13 +77,17 @@ class Listener:
         self.announce.flush()
 
     def stop(self):
-        """Stop accepting, close idle connections, let busy ones finish (bounded)."""
-        if self.site.stopping:
+        """Stop accepting, close idle connections, let busy ones finish (within
+        GracefulShutdownTimeout; 0, Apache's default, sets no limit)."""
+        if self.stop_begun:
             return
-        self.site.stopping = True
+        self.stop_begun = True
         for listener in self.listeners:
             listener.close()
-        deadline = gevent.Timeout(GRACE_SECONDS)
+        self._let_accepted_in()
+        self.site.stopping = True
+        grace = self.site.main_server.config["GracefulShutdownTimeout"] or None
+        deadline = gevent.Timeout(grace)
         deadline.start()
         try:
             while self.connections:
@@ -83,15 +96,25 @@ class Listener:
                         greenlet.kill(block=False)
                 gevent.sleep(0.05)
         except gevent.Timeout:
-            self.site.log.warning("%d requests still running after %ds; closing them"
-                                  % (len(self.connections), GRACE_SECONDS))
+            self.site.log.warning("%d requests still running after GracefulShutdownTimeout "
+                                  "(%gs); closing them" % (len(self.connections), grace))
         finally:
             deadline.close()
         try:
             self.site.hook.server_stop(site=self.site)
         except Exception:
             self.site.log.error("server_stop hook raised:\n" + traceback.format_exc().rstrip())
+        self.site.run_shutdown_cleanups()
         self.stopped.set()
+
+    def _let_accepted_in(self):
+        """Give each connection accepted but not yet read its first request (within
+        Timeout): closing it unread would reset a client that did nothing wrong, such as one
+        that connected while a graceful reload replaced this process."""
+        deadline = time.monotonic() + self.site.main_server.timeout
+        while time.monotonic() < deadline and any(
+                conn.keepalives == 0 and not conn.busy for conn, _ in list(self.connections.values())):
+            gevent.sleep(0.01)
 
     def serve_forever(self):
         self.start()

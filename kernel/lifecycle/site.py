@@ -6,6 +6,7 @@ server records, the request class with the plugins' extensions, and the logs.
 
 import importlib
 import os
+import traceback
 from functools import cached_property
 from importlib.metadata import entry_points
 
@@ -15,6 +16,7 @@ from .. import hookspecs
 from ..hookspecs import PROJECT
 from ..config.builder import Builder
 from ..config.core_directives import CORE_DIRECTIVES
+from ..config.process_directives import PROCESS_DIRECTIVES
 from ..config.errors import ConfigError
 from ..config.merger import Merger
 from ..config.model import canonical_dir
@@ -48,6 +50,9 @@ class Site:
         self.state = {}     # per-site data plugins compute in configure(), keyed "plugin.what"
         self.errors = []
         self.stopping = False           # set by the listener's graceful stop
+        self.workers = 1                # processes serving this configuration (the deploy
+                                        # worker sets it): mod_python's mpm_query answers from it
+        self._shutdown_cleanups = []
         self.access_logs = {}           # server id -> AccessLog, once open_logs() ran
         self.directives = self._collect_directives()
         modules = set()
@@ -108,13 +113,32 @@ class Site:
         for dotted in extra:
             self.pm.register(importlib.import_module(dotted), dotted)
 
+    # -- shutdown ------------------------------------------------------------------------
+    def register_cleanup(self, callback, data=None):
+        """Call ``callback(data)`` (``callback()`` when ``data`` is None) when this process
+        stops serving, after the ``server_stop`` hooks (mod_python's
+        ``apache.register_cleanup``: child shutdown)."""
+        if not callable(callback):
+            raise ValueError("first argument must be a callable object")
+        self._shutdown_cleanups.append((callback, data))
+
+    def run_shutdown_cleanups(self):
+        """The registered callbacks, last registered first; each one's exception is logged."""
+        while self._shutdown_cleanups:
+            callback, data = self._shutdown_cleanups.pop()
+            try:
+                callback() if data is None else callback(data)
+            except Exception:
+                self.log.error("cleanup %r raised at shutdown:\n%s"
+                               % (callback, traceback.format_exc().rstrip()))
+
     def plugin_names(self):
         return [name for name, _ in self.pm.list_name_plugin()]
 
     def _collect_directives(self):
         """The kernel's own directives, then each plugin's (a name declared twice is an error)."""
         directives = {}
-        declared = [("kernel", CORE_DIRECTIVES + LOG_DIRECTIVES)] + [
+        declared = [("kernel", CORE_DIRECTIVES + LOG_DIRECTIVES + PROCESS_DIRECTIVES)] + [
             (impl.plugin_name, impl.function() or ())
             for impl in self.pm.hook.register_directives.get_hookimpls()]
         for plugin_name, declarations in declared:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from support.httpclient import get
-from support.server import Server, free_port, with_port
+from support.server import Server, free_port, greenphase_command, with_port
 
 # The handler every deployment test serves: its answers name the worker's pid and the code
 # version; /slow waits for a file the test creates; /spin keeps the CPU busy.
@@ -108,7 +108,7 @@ class Site:
 
 
 def serve_command(config, *args):
-    return [sys.executable, "-m", "kernel.deploy", "--config", str(config), *args]
+    return greenphase_command() + ["serve", "--config", str(config), *args]
 
 
 @pytest.fixture

@@ -134,11 +134,12 @@ def _alive(pid):
         return f.read().split()[2] != "Z"       # a zombie not yet reaped is gone too
 
 
-def test_port_in_use_is_one_line(site):
+@pytest.mark.parametrize("mode", [["--workers", "1"], ["--single"]], ids=["arbiter", "single"])
+def test_port_in_use_is_one_line(site, mode):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", site.port))
         taken.listen()
-        done = subprocess.run(serve_command(site.config, "--workers", "1"), capture_output=True,
+        done = subprocess.run(serve_command(site.config, *mode), capture_output=True,
                               text=True, timeout=60)
     assert done.returncode != 0
     assert done.stderr.strip() == \

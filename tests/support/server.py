@@ -63,7 +63,7 @@ class Server:
         full_env = dict(os.environ, PYTHONUNBUFFERED="1")
         full_env.update(env or {})
         self.proc = subprocess.Popen(
-            command or greenphase_command() + ["serve", "--config", self.config_file, *args],
+            command or greenphase_command() + ["serve", "--workers", "1", "--config", self.config_file, *args],
             cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
         self._readers = [
