@@ -41,7 +41,7 @@ def main():
     except OSError as exc:
         sys.exit(f"cannot start the SMTP sink on 127.0.0.1:{args.smtp_port}: {exc}")
     print(f"smtp sink on 127.0.0.1:{args.smtp_port} (mails are printed here)", flush=True)
-    server = subprocess.Popen(greenphase() + ["serve", "--config", args.config])
+    server = subprocess.Popen(greenphase() + ["serve", "--workers", "1", "--config", args.config])
     # SIGTERM to us goes on to the server; Ctrl-C reaches both (same process group).
     signal.signal(signal.SIGTERM, lambda signum, frame: server.terminate())
     try:
