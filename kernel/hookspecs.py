@@ -101,7 +101,8 @@ def server_start(site):
 
 @hookspec
 def server_stop(site):
-    """The site has stopped accepting connections and drained (SIGTERM). Exceptions are logged."""
+    """The site has stopped accepting connections and drained (SIGTERM). Exceptions are logged.
+    Afterwards the callbacks given to ``site.register_cleanup(callback, data)`` run."""
 
 
 @hookspec
@@ -124,6 +125,9 @@ def named_handler(name):
     """Resolve a handler a plugin provides by name (``'mod_python.publisher'``).
 
     Return a callable ``f(req) -> result`` or ``None`` when the name is not yours.
+    Other functions of mod_python's package are asked for as ``'module::function'``: the
+    PSP plugin asks for ``'mod_python.Session::Session'`` (``f(req) -> session``) when a
+    page uses ``session``.
     """
 
 
