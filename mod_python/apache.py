@@ -252,19 +252,16 @@ def restore_nocgi(saved, stdin=None, stdout=None):
 # -- shutdown, the configuration, internals --------------------------------------------------
 
 def register_cleanup(callback, data=None):
-    """Call ``callback(data)`` (``callback()`` without data) when the server process exits."""
+    """Call ``callback(data)`` (``callback()`` without data) when the server process stops
+    serving (the site's shutdown cleanups; at interpreter exit outside a server)."""
     if not callable(callback):
         raise ValueError("first argument must be a callable object")
+    site = _site()
+    if site is not None:
+        site.register_cleanup(callback, data)
+        return
     import atexit
-
-    def run():
-        try:
-            callback(data) if data is not None else callback()
-        except Exception:
-            import traceback
-            log_error("apache.register_cleanup: %r raised:\n%s"
-                      % (callback, traceback.format_exc().rstrip()))
-    atexit.register(run)
+    atexit.register(callback, data) if data is not None else atexit.register(callback)
 
 
 def config_tree():

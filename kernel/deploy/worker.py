@@ -30,7 +30,6 @@ class GreenphaseWorker(Worker):
         # As root, the site reads its files and opens its logs before the drop to User/Group
         # (super().init_process() drops), as Apache's parent does.
         self.site = site = self.app.options.build()
-        site.workers = self.cfg.workers     # what apache.mpm_query reports to handler code
         if site.errors:
             raise RuntimeError("configuration errors: " + "; ".join(str(e) for e in site.errors))
         site.workers = self.cfg.workers         # for mod_python's mpm_query

@@ -18,7 +18,7 @@ def handler(req):
     req.add_common_vars()
     req.content_type = "text/html"
     site = req.site
-    workers = getattr(site, "workers", 1)
+    workers = site.workers
     error_log = req.server.error_fname
     log_note = ' (<a href="?view_log=1">last %d lines</a>)' % LOG_LINES \
         if req.dir_config["PythonDebug"] else ""

@@ -17,7 +17,7 @@ def handler(req):
                       APLOG_WARNING)
         return DECLINED
     base = base_uri(req, options)
-    workers = getattr(req.site, "workers", 1)
+    workers = req.site.workers
     env = build_environ(req, base, multithread=True, multiprocess=workers > 1)
     if env is None:
         req.log_error("WSGI handler: req.uri (%r) does not start with %s (%r), declining."

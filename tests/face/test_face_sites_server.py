@@ -23,6 +23,12 @@ HANDLERS = '''
         req.write("registered")
         return apache.OK
 
+    def mpm(req):
+        req.write("forked=%d daemons=%d threaded=%d" % (
+            apache.mpm_query(apache.AP_MPMQ_IS_FORKED), apache.mpm_query(apache.AP_MPMQ_MAX_DAEMONS),
+            apache.mpm_query(apache.AP_MPMQ_IS_THREADED)))
+        return apache.OK
+
     def write_marker(path):
         with open(path, "w") as f:
             f.write("cleaned up at shutdown")
@@ -80,6 +86,9 @@ def site(tmp_path_factory):
             <Files register>
                 PythonHandler h::register
             </Files>
+            <Files mpm>
+                PythonHandler h::mpm
+            </Files>
         </Directory>
     '''))
     return tmp_path
@@ -92,8 +101,9 @@ def test_a_site_naming_psp_wsgi_and_cgihandler_starts_and_serves(serve_site):
     assert get(port, "/cgi/hello.py").text == "cgi ok\n"
 
 
-def start(site, tmp_path_factory):
-    return serve(site / "site.conf", cwd=str(site), directory=str(tmp_path_factory.mktemp("conf")))
+def start(site, tmp_path_factory, args=()):
+    return serve(site / "site.conf", cwd=str(site), directory=str(tmp_path_factory.mktemp("conf")),
+                 args=args)
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +154,13 @@ def test_register_cleanup_runs_at_shutdown(site, tmp_path_factory):
     finally:
         assert server.stop() == 0
     assert (site / "marker").read_text() == "cleaned up at shutdown"
+
+
+def test_mpm_query_reports_the_worker_processes(serve_site, site, tmp_path_factory):
+    assert get(serve_site.port, "/h/mpm").text == "forked=0 daemons=1 threaded=1"
+    server = start(site, tmp_path_factory, args=("--workers", "2"))
+    try:
+        # AP_MPMQ_STATIC (1): forked, with a fixed number of processes
+        assert get(server.port, "/h/mpm").text == "forked=1 daemons=2 threaded=1"
+    finally:
+        server.stop()
