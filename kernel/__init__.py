@@ -33,6 +33,7 @@ _PUBLIC = {
     "Table": ".lifecycle.tables",
     "current_site": ".lifecycle.site",
     "parse_config_file": ".config.syntax",  # the configuration syntax as a tree of nodes
+    "testing": ".testing",              # the module: Client, FakeRequest, build_site, ...
     # declaring directives (also as the module: ``from kernel import directives as D``)
     "directives": ".config.directives",
     "Directive": ".config.directives",
@@ -81,7 +82,7 @@ _PUBLIC = {
 }
 
 # Public names that are modules (namespaces), and names spelled differently where defined.
-_MODULES = {"constants", "directives", "loader"}
+_MODULES = {"constants", "directives", "loader", "testing"}
 _DEFINED_AS = {"current_site": "current", "basic_challenge": "challenge",
                "parse_config_file": "parse_file"}
 # Every constant (HTTP_*, APLOG_*, M_*, DIR_MAGIC_TYPE ...) is public under its own name too.
