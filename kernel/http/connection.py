@@ -1,5 +1,6 @@
-"""HTTP/1.x on one connection: llhttp (httptools) parsing, Apache's limits, deadlines and
-socket output. What the bytes of a response are is ``kernel.http.response``'s business."""
+"""HTTP/1.x on one connection: reading (what llhttp delivers, held to Apache's limits, is
+``kernel.http.parsing``), keep-alive, deadlines and socket output. What the bytes of a
+response are is ``kernel.http.response``'s business."""
 
 import socket
 import time
@@ -14,29 +15,14 @@ from ..lifecycle.pipeline import process
 from ..lifecycle.tables import Table
 from .body import DRAIN_LIMIT, Body
 from .head import BadRequest, Head
+from .parsing import Message, RequestParsing  # noqa: F401  (Message: for the WSGI connection)
 from .response import Response, date_and_server, status_line
 
 RECV_SIZE = 65536
 QUEUE_LIMIT = 1 << 18      # queued output beyond this is sent at once (big streamed files)
 
 
-class Message:
-    """One request as the parser delivers it: head, then body pieces."""
-
-    __slots__ = ("url", "headers", "head_done", "body", "complete", "method", "version",
-                 "keep_alive", "header_bytes", "url_bytes")
-
-    def __init__(self):
-        self.url = []
-        self.headers = []
-        self.head_done = False
-        self.body = []
-        self.complete = False
-        self.header_bytes = 0       # raw bytes received before the head was complete
-        self.url_bytes = 0
-
-
-class Connection:
+class Connection(RequestParsing):
     """``req.connection`` and the HTTP engine for one client socket."""
 
     def __init__(self, site, sock, addr, conn_id):
@@ -66,6 +52,8 @@ class Connection:
         self.sending = False
         self.messages = []
         self.msg = None
+        self.current = None             # the message being served
+        self.failed = None              # a BadRequest kept until the requests before it are served
         server = site.main_server
         # LimitRequestLine, LimitRequestFieldSize, LimitRequestFields: named as on req.server
         self.limit_req_line = server.limit_req_line
@@ -83,39 +71,6 @@ class Connection:
     def log_error(self, message, level=C.APLOG_ERR):
         self.site.log.error(message, level=level)
 
-    # -- httptools callbacks -------------------------------------------------------------
-    def on_message_begin(self):
-        self.msg = Message()
-
-    def on_url(self, url):
-        msg = self.msg
-        msg.url.append(url)
-        msg.url_bytes += len(url)
-        if msg.url_bytes > self.limit_req_line:
-            raise BadRequest(414, "request line longer than LimitRequestLine")
-
-    def on_header(self, name, value):
-        msg = self.msg
-        if len(name) + len(value) + 2 > self.limit_req_fieldsize:
-            raise BadRequest(400, "Size of a request header field exceeds server limit.")
-        msg.headers.append((name, value))
-        if len(msg.headers) > self.limit_req_fields:
-            raise BadRequest(400, "The number of request header fields exceeds this server's limit.")
-
-    def on_headers_complete(self):
-        msg = self.msg
-        msg.head_done = True
-        msg.method = self.parser.get_method().decode("ascii", "replace")
-        msg.version = self.parser.get_http_version()
-        msg.keep_alive = self.parser.should_keep_alive()
-        self.messages.append(msg)
-
-    def on_body(self, body):
-        self.msg.body.append(body)
-
-    def on_message_complete(self):
-        self.msg.complete = True
-
     # -- reading -------------------------------------------------------------------------
     # Timeouts: no per-call socket timeout (gevent would arm a timer for every wait); the
     # server's sweeper shuts down a connection whose deadline passed, which wakes the wait.
@@ -130,6 +85,8 @@ class Connection:
 
     def fill(self, timeout=None):
         """Read once from the socket and feed the parser; False on EOF or timeout."""
+        if self.failed is not None:
+            return False                # the parser stopped at a malformed request
         self.deadline = time.monotonic() + (timeout or self.site.main_server.timeout)
         try:
             data = self.sock.recv(RECV_SIZE)
@@ -144,15 +101,7 @@ class Connection:
             msg.header_bytes += len(data)
             if msg.header_bytes > self.head_budget:
                 raise BadRequest(400, "request header section too large")
-        try:
-            self.parser.feed_data(data)
-        except httptools.HttpParserUpgrade:
-            pass
-        except httptools.HttpParserCallbackError as exc:
-            cause = exc.__context__
-            raise cause if isinstance(cause, BadRequest) else BadRequest(400, str(exc)) from None
-        except httptools.HttpParserError as exc:
-            raise BadRequest(400, str(exc)) from None
+        self.feed_parser(data)
         return True
 
     def next_message(self):
@@ -164,6 +113,8 @@ class Connection:
         timeout = server.timeout if self.keepalives == 0 else server.keep_alive_timeout
         deadline = None
         while not self.messages:
+            if self.failed is not None:
+                raise self.failed
             if self.site.stopping and not (self.msg and not self.msg.complete and self.msg.url):
                 return None
             if deadline is not None:
@@ -187,6 +138,7 @@ class Connection:
                     return
                 if msg is None:
                     return
+                self.current = msg
                 self.keepalives += 1
                 self.busy = True
                 try:
@@ -241,7 +193,9 @@ class Connection:
         resp = Response(self, msg.method == "HEAD")
         body = Body(self, msg, head.headers, msg.version, resp)
         req = self.site.request_class(self.site, server, self, resp, head, body)
-        self.close_after = False
+        # HTTP/1.0 has no chunked framing: what a 1.0 proxy in front made of this body may not
+        # be what we made of it, so nothing more is read from this connection (RFC 9112 6.1).
+        self.close_after = body.chunked and msg.version == "1.0"
         process(req)
         if self.close_after or resp.close or not self.keep_alive_ok(req):
             return False

@@ -89,6 +89,8 @@ CASES = [
     Case("space-in-target", get(path=b"/hea lth"), REFUSED),
     Case("control-in-target", get(path=b"/hea\x01lth"), REFUSED),
     Case("version-lower-case", get(version=b"http/1.1"), REFUSED),
+    Case("http09-request", b"GET /health\r\n\r\n", REFUSED),
+    Case("http09-request-then-more", b"GET /health\r\n\r\n" + SMUGGLED, REFUSED),
     Case("version-1.2", get(version=b"HTTP/1.2"), (200, 400, 505)),
     Case("version-3.1", get(version=b"HTTP/3.1"), (400, 505)),
     Case("empty-lines-before", b"\r\n\r\n" + get(), (200,)),
@@ -113,9 +115,15 @@ CASES = [
     Case("chunk-data-too-long", chunked(b"3\r\nabcX0\r\n\r\n"), REFUSED),
     Case("chunk-bare-lf", chunked(b"3\nabc\n0\n\n"), REFUSED),
     Case("chunk-extension-short", chunked(b"3;name=value\r\nabc\r\n0\r\n\r\n"), (200,), b"got 3:abc"),
-    # bytes after a `Connection: close` request: llhttp refuses them (400 for the request
-    # whose body was being read), or the request is answered; the rest never is
-    Case("chunk-smuggles-request", chunked(b"3\r\nabc\r\n0\r\n\r\n" + SMUGGLED), (200, 400)),
+    # bytes after a `Connection: close` request: the request is answered, the rest never is
+    Case("chunk-smuggles-request", chunked(b"3\r\nabc\r\n0\r\n\r\n" + SMUGGLED), (200,), b"got 3:abc"),
+    # a chunk-size line (digits and extensions) past LimitRequestFieldSize: 413, as Apache
+    Case("chunk-extension-many-kb", chunked(b"3;" + b"a" * 20000 + b"\r\nabc\r\n0\r\n\r\n"), (413,)),
+    Case("chunk-extension-megabyte", chunked(b"3;" + b"a=b;" * 250000 + b"\r\nabc\r\n0\r\n\r\n"), (413,)),
+    Case("chunk-size-many-leading-zeros", chunked(b"0" * 20000 + b"3\r\nabc\r\n0\r\n\r\n"), (413,)),
+    Case("last-chunk-extension-many-kb", chunked(b"3\r\nabc\r\n0;" + b"a" * 20000 + b"\r\n\r\n"), (413,)),
+    Case("chunk-extension-under-the-limit", chunked(b"3;" + b"a" * 7000 + b"\r\nabc\r\n0\r\n\r\n"), (200,),
+         b"got 3:abc"),
     Case("trailer-field-too-long", chunked(b"3\r\nabc\r\n0\r\nX-T: " + b"v" * 100000 + b"\r\n\r\n"), REFUSED),
     Case("trailer-fields-too-many", chunked(b"3\r\nabc\r\n0\r\n" + b"".join(b"X-T%d: v\r\n" % n
                                                                            for n in range(200)) + b"\r\n"), REFUSED),
@@ -158,6 +166,13 @@ PIPELINES = [
      b"3\r\nabc\r\n0\r\n\r\n" + SMUGGLED + CLOSE_HEALTH, [200, 401, 200]),
     ("length-body-holds-a-request", b"POST /echo/ HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
      % len(SMUGGLED) + SMUGGLED + CLOSE_HEALTH, [200, 200]),
+    ("http10-chunked-body-ends-the-connection", b"POST /pub/funcs.py HTTP/1.0\r\nHost: x\r\n"
+     b"Connection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" + SMUGGLED, [200]),
+    ("requests-before-a-refusal-are-answered", b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+     b"GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n" + SMUGGLED + CLOSE_HEALTH, [200, 400]),
+    ("two-before-a-broken-chunked-body", b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+     b"GET /hello/hello.py HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo/ HTTP/1.1\r\nHost: x\r\n"
+     b"Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nZZ\r\n" + SMUGGLED, [200, 200, 400]),
     ("404-keeps-the-connection", b"GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n" + CLOSE_HEALTH, [404, 200]),
 ]
 
