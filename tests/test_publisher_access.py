@@ -1,6 +1,5 @@
 """Publisher: __auth__ / __access__ / __auth_realm__ as attributes and decorators (5.7)."""
 
-import base64
 import types
 
 import pytest
@@ -9,11 +8,7 @@ from fakereq import FakeRequest
 from kernel import SERVER_RETURN
 from plugins.publisher.access import Guard, access, auth, basic_credentials
 from plugins.publisher.traversal import resolve
-
-
-def basic(user, password):
-    token = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
-    return {"Authorization": "Basic " + token}
+from kernel.testing import basic_auth_header
 
 
 def refusal(req, *objects):
@@ -35,9 +30,9 @@ def protected(**attrs):
 # -- credentials ----------------------------------------------------------------------------
 
 def test_credentials_parsed():
-    assert basic_credentials(FakeRequest(headers=basic("spam", "eg:gs"))) == ("spam", "eg:gs")
+    assert basic_credentials(FakeRequest(headers={"Authorization": basic_auth_header("spam", "eg:gs")})) == ("spam", "eg:gs")
     assert basic_credentials(FakeRequest()) == (None, None)
-    assert basic_credentials(FakeRequest(headers=basic("Jörg", "x"))) == ("Jörg", "x")
+    assert basic_credentials(FakeRequest(headers={"Authorization": basic_auth_header("Jörg", "x", "utf-8")})) == ("Jörg", "x")
 
 
 def test_other_schemes_are_no_credentials():
@@ -65,11 +60,11 @@ def test_auth_without_credentials_is_401_with_default_realm():
 
 def test_auth_dict():
     f = protected(__auth__={"spam": "eggs"}, __auth_realm__='Staff "only"')
-    Guard(FakeRequest(headers=basic("spam", "eggs")))(f)
-    req = FakeRequest(headers=basic("spam", "bad"))
+    Guard(FakeRequest(headers={"Authorization": basic_auth_header("spam", "eggs")}))(f)
+    req = FakeRequest(headers={"Authorization": basic_auth_header("spam", "bad")})
     assert refusal(req, f) == 401
     assert req.err_headers_out["WWW-Authenticate"] == 'Basic realm="Staff \\"only\\""'
-    assert refusal(FakeRequest(headers=basic("ham", "eggs")), f) == 401
+    assert refusal(FakeRequest(headers={"Authorization": basic_auth_header("ham", "eggs")}), f) == 401
 
 
 def test_realm_cannot_break_the_header():
@@ -84,21 +79,21 @@ def test_auth_callable_gets_req_user_password():
     def check(req, user, password):
         seen.append((req, user, password))
         return password == "right"
-    req = FakeRequest(headers=basic("u", "right"))
+    req = FakeRequest(headers={"Authorization": basic_auth_header("u", "right")})
     Guard(req)(protected(__auth__=check))
     assert seen == [(req, "u", "right")]
-    assert refusal(FakeRequest(headers=basic("u", "wrong")), protected(__auth__=check)) == 401
+    assert refusal(FakeRequest(headers={"Authorization": basic_auth_header("u", "wrong")}), protected(__auth__=check)) == 401
 
 
 def test_auth_constant():
-    Guard(FakeRequest(headers=basic("u", "p")))(protected(__auth__=1))
-    assert refusal(FakeRequest(headers=basic("u", "p")), protected(__auth__=0)) == 401
+    Guard(FakeRequest(headers={"Authorization": basic_auth_header("u", "p")}))(protected(__auth__=1))
+    assert refusal(FakeRequest(headers={"Authorization": basic_auth_header("u", "p")}), protected(__auth__=0)) == 401
 
 
 # -- __access__ -----------------------------------------------------------------------------
 
 def test_access_list_callable_constant():
-    req = FakeRequest(headers=basic("spam", "x"))
+    req = FakeRequest(headers={"Authorization": basic_auth_header("spam", "x")})
     Guard(req)(protected(__access__=["spam"]))
     Guard(req)(protected(__access__=lambda r, user: user == "spam"))
     Guard(req)(protected(__access__=True))
@@ -113,9 +108,9 @@ def test_access_without_credentials_is_403():
 
 def test_auth_then_access():
     f = protected(__auth__={"spam": "eggs", "ham": "eggs"}, __access__=["spam"])
-    Guard(FakeRequest(headers=basic("spam", "eggs")))(f)
-    assert refusal(FakeRequest(headers=basic("ham", "eggs")), f) == 403
-    assert refusal(FakeRequest(headers=basic("ham", "bad")), f) == 401
+    Guard(FakeRequest(headers={"Authorization": basic_auth_header("spam", "eggs")}))(f)
+    assert refusal(FakeRequest(headers={"Authorization": basic_auth_header("ham", "eggs")}), f) == 403
+    assert refusal(FakeRequest(headers={"Authorization": basic_auth_header("ham", "bad")}), f) == 401
 
 
 # -- along a path ---------------------------------------------------------------------------
@@ -130,7 +125,7 @@ def test_module_rule_guards_everything_and_realm_is_inherited():
         resolve(mod, "page", check=Guard(req))
     assert exc.value.args[0] == 401
     assert req.err_headers_out["WWW-Authenticate"] == 'Basic realm="Module"'
-    assert resolve(mod, "page", check=Guard(FakeRequest(headers=basic("spam", "eggs"))))() == "ok"
+    assert resolve(mod, "page", check=Guard(FakeRequest(headers={"Authorization": basic_auth_header("spam", "eggs")})))() == "ok"
 
 
 def test_object_and_method_rules():
@@ -149,9 +144,9 @@ def test_object_and_method_rules():
 
     mod = types.ModuleType("m")
     mod.area = Area()
-    assert resolve(mod, "area/public", check=Guard(FakeRequest(headers=basic("spam", "eggs"))))() == "public"
+    assert resolve(mod, "area/public", check=Guard(FakeRequest(headers={"Authorization": basic_auth_header("spam", "eggs")})))() == "public"
     with pytest.raises(SERVER_RETURN) as exc:
-        resolve(mod, "area/secret", check=Guard(FakeRequest(headers=basic("spam", "eggs"))))
+        resolve(mod, "area/secret", check=Guard(FakeRequest(headers={"Authorization": basic_auth_header("spam", "eggs")})))
     assert exc.value.args[0] == 403
     with pytest.raises(SERVER_RETURN) as exc:
         resolve(mod, "area/public", check=Guard(FakeRequest()))
@@ -165,12 +160,12 @@ def test_decorators_set_plain_attributes_and_keep_the_function():
         return x
     assert page.__auth__ == {"a": "b"} and page.__auth_realm__ == "R" and page.__access__ == ["a"]
     assert page(None, 1) == 1
-    Guard(FakeRequest(headers=basic("a", "b")))(page)
-    assert refusal(FakeRequest(headers=basic("a", "c")), page) == 401
+    Guard(FakeRequest(headers={"Authorization": basic_auth_header("a", "b")}))(page)
+    assert refusal(FakeRequest(headers={"Authorization": basic_auth_header("a", "c")}), page) == 401
 
 
 def test_credentials_parsed_once_per_path():
-    req = FakeRequest(headers=basic("spam", "eggs"))
+    req = FakeRequest(headers={"Authorization": basic_auth_header("spam", "eggs")})
     guard = Guard(req)
     guard(protected(__auth__={"spam": "eggs"}))
     req.headers_in["Authorization"] = "Basic !!!"

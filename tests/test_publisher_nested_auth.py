@@ -1,7 +1,6 @@
 """Publisher: __auth__ / __access__ / __auth_realm__ defined inside a function body (3.5's
 bytecode trick) are not read: such a function is refused, never published unprotected."""
 
-import base64
 
 import pytest
 
@@ -9,10 +8,7 @@ from fakereq import FakeRequest
 from kernel import SERVER_RETURN
 from plugins.publisher.access import Guard
 from plugins.publisher.nested import nested_rule_names
-
-def basic(user, password):
-    token = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
-    return {"Authorization": "Basic " + token}
+from kernel.testing import basic_auth_header
 
 
 # What a published module holds (compiled from text: pyflakes would call the rules unused).
@@ -82,7 +78,7 @@ def test_rule_names_bound_in_a_body_are_noticed():
 @pytest.mark.parametrize("function", [secret, constant_rules, staff_only, closure_auth, dict_auth,
                                       Page().view])
 def test_body_rules_refuse_instead_of_publishing_unprotected(function):
-    req = FakeRequest(headers=basic("admin", "s3cret"))
+    req = FakeRequest(headers={"Authorization": basic_auth_header("admin", "s3cret")})
     assert status(req, function) == 500
     assert any("inside its body" in message for message, _ in req.logged)
 
@@ -92,9 +88,9 @@ def test_attributes_replace_body_rules():
     exec(compile(PUBLISHED, "published.py", "exec"), fresh)     # attributes set here stay here
     opened = fresh["dict_auth"]
     opened.__auth__ = True
-    assert status(FakeRequest(headers=basic("a", "b")), opened) == 200
+    assert status(FakeRequest(headers={"Authorization": basic_auth_header("a", "b")}), opened) == 200
     guarded = fresh["secret"]
     guarded.__auth__ = {"admin": "s3cret"}
     guarded.__auth_realm__ = "Staff"
     assert status(FakeRequest(), guarded) == 401
-    assert status(FakeRequest(headers=basic("admin", "s3cret")), guarded) == 200
+    assert status(FakeRequest(headers={"Authorization": basic_auth_header("admin", "s3cret")}), guarded) == 200

@@ -1,12 +1,12 @@
 """The publisher through the real server: mapping, security, arguments, results, framing."""
 
-import base64
 import os
 import textwrap
 
 import pytest
 
 from support.httpclient import get
+from kernel.testing import basic_auth_header
 
 PAGES = '''
     from mod_python import publisher, util
@@ -82,10 +82,6 @@ def site(tmp_path_factory):
 @pytest.fixture
 def port(serve, site):
     return serve(site / "site.conf", cwd=str(site)).port
-
-
-def basic(user, password):
-    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
 def test_mapping(port):
@@ -170,11 +166,11 @@ def test_auth_decorators(port):
     response = get(port, "/pages.py/secret")
     assert response.status == 401
     assert response.header("WWW-Authenticate") == 'Basic realm="Pages"'
-    assert get(port, "/pages.py/secret", basic("spam", "bad")).status == 401
+    assert get(port, "/pages.py/secret", {"Authorization": basic_auth_header("spam", "bad")}).status == 401
     assert get(port, "/pages.py/secret", {"Authorization": "Basic !!!"}).status == 400
-    assert get(port, "/pages.py/secret", basic("spam", "eggs")).text == "secret"
-    assert get(port, "/pages.py/box/inside", basic("spam", "eggs")).status == 403
-    assert get(port, "/pages.py/box/inside", basic("boss", "x")).text == "inside"
+    assert get(port, "/pages.py/secret", {"Authorization": basic_auth_header("spam", "eggs")}).text == "secret"
+    assert get(port, "/pages.py/box/inside", {"Authorization": basic_auth_header("spam", "eggs")}).status == 403
+    assert get(port, "/pages.py/box/inside", {"Authorization": basic_auth_header("boss", "x")}).text == "inside"
 
 
 def test_edited_module_is_reloaded(port, site):

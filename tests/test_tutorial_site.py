@@ -1,18 +1,14 @@
 """The bundled tutorial site (examples/tutorial) over plain HTTP, and run.py (`make serve`)."""
 
-import base64
 import sys
 import urllib.parse
 
 from support import TUTORIAL_CONFIG, TUTORIAL_SMTP_PORT
 from support.httpclient import get
 from support.server import Server, free_port, write_config
+from kernel.testing import basic_auth_header
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-def basic(user, password):
-    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
 
 
 def post_form(port, fields):
@@ -37,12 +33,12 @@ def test_hello_any_py_name(tutorial):
 
 def test_protected_needs_spam_eggs(tutorial):
     server, _ = tutorial
-    refused = get(server.port, "/protected/myscript.py", basic("spam", "ham"))
+    refused = get(server.port, "/protected/myscript.py", {"Authorization": basic_auth_header("spam", "ham")})
     assert refused.status == 401
     assert refused.header("WWW-Authenticate") == 'Basic realm="Restricted Area"'
     assert get(server.port, "/protected/myscript.py").status == 401
     for path in ("/protected/myscript.py", "/protected/"):
-        granted = get(server.port, path, basic("spam", "eggs"))
+        granted = get(server.port, path, {"Authorization": basic_auth_header("spam", "eggs")})
         assert (granted.status, granted.body) == (200, b"Hello World!"), path
 
 
