@@ -36,7 +36,7 @@ STATUS = re.compile(rb"^HTTP/1\.1 (\d{3}) [^\r\n]*\r\n", re.M)
 # Handlers here raise on purpose, or read a body the mutant may cut short (an IOError there
 # is the handler's 500, as in mod_python); everywhere else a 5xx is the server's fault.
 RAISING = (b"/debugoff/", b"/debugon/", b"/inject/")
-READING = (b"/echo/", b"/pub/")
+READING = (b"/echo", b"/pub")    # however a mutant spells them: /echo#/, /echo?x, /pub/x.py
 BODY_HEADER = re.compile(rb"(?i)content-length|transfer-encoding")
 ALLOWED_5XX = {501, 505}
 TOKENS = [b"\r", b"\n", b"\r\n", b"\0", b" ", b"\t", b":", b";", b",", b"%", b"%00", b"%2f",
