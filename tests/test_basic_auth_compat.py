@@ -7,7 +7,7 @@ import pytest
 import plugins.basic_auth as ba
 from kernel import ConfigError
 
-from basic_auth_helpers import (NEEDS_USER, AuthRequest, config_errors, decide,
+from support.basic_auth import (NEEDS_USER, AuthRequest, config_errors, decide,
                                 directory_section as section, site_from)
 
 DOC = "/srv/site/doc.html"

@@ -11,7 +11,7 @@ from passlib import hash as passlib_hash
 import plugins.basic_auth as ba
 from plugins.basic_auth import userfiles
 
-from basic_auth_helpers import AuthRequest, basic, site_from
+from support.basic_auth import AuthRequest, basic, site_from
 
 DOC = "/srv/site/doc.html"
 

@@ -11,7 +11,7 @@ from plugins.basic_auth import authz
 from plugins.basic_auth.authz import DENIED, GRANTED, NEUTRAL, AuthzConfig
 from plugins.basic_auth.method_masks import limited_to
 
-from basic_auth_helpers import (NEEDS_USER, AuthRequest, config_errors, decide,
+from support.basic_auth import (NEEDS_USER, AuthRequest, config_errors, decide,
                                 directory_section as section, site_from)
 
 DOC = "/srv/site/doc.html"

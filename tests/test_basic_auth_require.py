@@ -11,7 +11,7 @@ from plugins.basic_auth import authz
 from plugins.basic_auth.authz import DENIED, GRANTED, NEEDS_USER, NEUTRAL, AuthzConfig, merge_authz
 from plugins.basic_auth.directives import policy
 
-from basic_auth_helpers import AuthRequest, config_errors, site_from
+from support.basic_auth import AuthRequest, config_errors, site_from
 
 DOC = "/srv/site/doc.html"
 

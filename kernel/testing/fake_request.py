@@ -81,6 +81,14 @@ class FakeRequest:
             setattr(self, name, value)
 
     @property
+    def useragent_ip(self):
+        return self.connection.remote_ip
+
+    @property
+    def useragent_addr(self):
+        return self.connection.remote_addr
+
+    @property
     def content_type(self):
         return self._content_type
 
