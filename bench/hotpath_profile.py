@@ -1,6 +1,7 @@
 """Where greenphase's time per request goes: py-spy and cProfile on a server under wrk load.
 
-For each path (hello, publisher), on a server started as bench/run.py starts it:
+For each path (hello, publisher), on a server started as bench/run.py starts it but as one
+process (`greenphase serve --single`: the server core each worker runs, without the arbiter):
   1. CPU µs per request without any profiler: the server's utime+stime over a wrk run divided
      by the requests wrk completed; the same for the bare ceiling (bench/baseline_server.py);
   2. py-spy (sampling; --nonblocking, or --native which pauses the server per sample) over another wrk run: each sample
@@ -33,6 +34,9 @@ import load
 import servers
 
 HERE = Path(__file__).resolve().parent
+# One process, the server core a worker runs: cProfile must see the requests (a worker under
+# the arbiter is a forked child leaving with os._exit), and CPU per request is one process's.
+SINGLE = ("--single",)
 PATHS = {"hello": "/hello/myscript.py", "publisher": "/pub/funcs.py/hello?name=bench"}
 OURS = ("/kernel/", "/plugins/", "/mod_python/", "/bench/site/")
 
@@ -181,13 +185,10 @@ def py_spy(server, url, args, workdir):
 def cprofile(url, args, workdir):
     """pstats of a server run under cProfile for one wrk run, and the requests it served."""
     port = servers.free_port()
-    run = Path(workdir) / f"cprofile-{port}"
-    run.mkdir()
-    config = run / "bench.conf"
-    config.write_text(f'Listen 127.0.0.1:{port}\nErrorLog "{run}/error_log"\n'
-                      f'Define SITE "{servers.SITE}"\nInclude "{servers.SITE}/site.conf"\n')
+    config = servers.greenphase_config(port, workdir)
+    run = config.parent
     prof = run / "server.prof"
-    command = servers.greenphase_command(config)
+    command = servers.greenphase_command(config, *SINGLE)
     server = servers.Server("greenphase-cprofile", port,
                             [sys.executable, "-m", "cProfile", "-o", str(prof)] + command, run)
     pin_server(server)
@@ -245,7 +246,7 @@ def report(name, path, args, workdir):
         ceiling_us, ceiling_rate = cpu_per_request(ceiling, f"http://127.0.0.1:{ceiling.port}/", args)
     finally:
         ceiling.stop()
-    server = servers.start_greenphase(servers.free_port(), workdir)
+    server = servers.start_greenphase(servers.free_port(), workdir, options=SINGLE)
     url = f"http://127.0.0.1:{server.port}{path}"
     try:
         total_us, rate = cpu_per_request(server, url, args)

@@ -33,10 +33,12 @@ DEBIAN_MODULES = ["mpm_event", "access_compat", "alias", "auth_basic", "authn_co
                   "filter", "mime", "negotiation", "reqtimeout", "setenvif", "status", "python"]
 
 
-def greenphase_command(config):
-    """How a user starts greenphase on a config file: the default command line, nothing tuned."""
+def greenphase_command(config, *options):
+    """How a user starts greenphase on a config file: the default command line, nothing tuned
+    (since `--workers` exists: gunicorn's arbiter with one worker per core). ``options``: only
+    for the profile, which wants one process (``--single``)."""
     script = Path(sys.executable).parent / "greenphase"
-    return [str(script), "serve", "--config", str(config)]
+    return [str(script), "serve", "--config", str(config), *options]
 
 
 def free_port():
@@ -80,17 +82,27 @@ def descendants(pid):
     return found
 
 
-def rss_kib(pids):
+def _sum_field(pids, path, field):
     total = 0
     for pid in pids:
         try:
-            with open(f"/proc/{pid}/status") as f:
+            with open(f"/proc/{pid}/{path}") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(field):
                         total += int(line.split()[1])
         except OSError:
             pass
     return total
+
+
+def rss_kib(pids):
+    """RSS summed over the processes (pages forked workers share count once per process)."""
+    return _sum_field(pids, "status", "VmRSS:")
+
+
+def pss_kib(pids):
+    """Proportional set size summed: shared pages split among their sharers, the honest total."""
+    return _sum_field(pids, "smaps_rollup", "Pss:")
 
 
 class Server:
@@ -142,21 +154,29 @@ class Server:
         self.proc.wait()
 
 
-def start_ceiling(port, workdir):
+# Every starter takes `extra`: directives both servers get for one scenario (the idle test
+# raises KeepAliveTimeout); the ceiling has no configuration and keeps connections forever.
+
+def start_ceiling(port, workdir, extra=""):
     return Server("ceiling", port, [sys.executable, str(HERE / "baseline_server.py"), str(port)],
                   workdir)
 
 
-def start_greenphase(port, workdir):
+def greenphase_config(port, workdir, extra=""):
     run = Path(workdir) / f"greenphase-{port}"
     run.mkdir()
     config = run / "bench.conf"
-    config.write_text(f'Listen 127.0.0.1:{port}\nErrorLog "{run}/error_log"\n'
+    config.write_text(f'Listen 127.0.0.1:{port}\nErrorLog "{run}/error_log"\n{extra}\n'
                       f'Define SITE "{SITE}"\nInclude "{SITE}/site.conf"\n')
-    return Server("greenphase", port, greenphase_command(config), run)
+    return config
 
 
-def apache_config(port, run):
+def start_greenphase(port, workdir, extra="", options=()):
+    config = greenphase_config(port, workdir, extra)
+    return Server("greenphase", port, greenphase_command(config, *options), config.parent)
+
+
+def apache_config(port, run, extra=""):
     lines = [f'ServerRoot "{run}"', f'DefaultRuntimeDir "{run}"', f'PidFile "{run}/apache2.pid"',
              # apache2.conf as Debian ships it (minus its access log and virtual hosts)
              "Timeout 300", "KeepAlive On", "MaxKeepAliveRequests 100", "KeepAliveTimeout 5",
@@ -171,15 +191,15 @@ def apache_config(port, run):
               "<Directory />", "    Options FollowSymLinks", "    AllowOverride None",
               "    Require all denied", "</Directory>", "AccessFileName .htaccess",
               '<FilesMatch "^\\.ht">', "    Require all denied", "</FilesMatch>",
-              f'Define SITE "{SITE}"', f'Include "{SITE}/site.conf"']
+              extra, f'Define SITE "{SITE}"', f'Include "{SITE}/site.conf"']
     return "\n".join(lines) + "\n"
 
 
-def start_apache(port, workdir):
+def start_apache(port, workdir, extra=""):
     run = Path(workdir) / f"apache-{port}"
     run.mkdir()
     config = run / "httpd.conf"
-    config.write_text(apache_config(port, run))
+    config.write_text(apache_config(port, run, extra))
     return Server("apache", port, [APACHE, "-f", str(config), "-DFOREGROUND"], run)
 
 
