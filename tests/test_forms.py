@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from fakereq import FakeRequest
+from kernel.testing import FakeRequest
 from kernel import DONE, SERVER_RETURN
 from kernel import (Field, FieldStorage, MissingArgument, StringField, accepted_parameters,
                           apply_fs_data, bind_form, parse_qs, parse_qsl, redirect)

@@ -4,7 +4,7 @@ import types
 
 import pytest
 
-from fakereq import FakeRequest
+from kernel.testing import FakeRequest
 from kernel import SERVER_RETURN
 from plugins.publisher.access import Guard, access, auth, basic_credentials
 from plugins.publisher.traversal import resolve

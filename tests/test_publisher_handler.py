@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 import plugins.publisher
-from fakereq import FakeRequest
+from kernel.testing import FakeRequest
 from kernel import DONE, OK, SERVER_RETURN
 from plugins.publisher.content_handler import handler
 

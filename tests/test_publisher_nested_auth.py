@@ -4,7 +4,7 @@ bytecode trick) are not read: such a function is refused, never published unprot
 
 import pytest
 
-from fakereq import FakeRequest
+from kernel.testing import FakeRequest
 from kernel import SERVER_RETURN
 from plugins.publisher.access import Guard
 from plugins.publisher.nested import nested_rule_names

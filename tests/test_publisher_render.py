@@ -2,7 +2,7 @@
 
 import pytest
 
-from fakereq import FakeRequest
+from kernel.testing import FakeRequest
 from plugins.publisher.render import guess_type, render
 
 
