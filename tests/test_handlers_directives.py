@@ -2,16 +2,15 @@
 
 import pytest
 
-from kernel.lifecycle.site import Site
+from kernel.testing import build_site
 from plugins.handlers import request_api
 
 HANDLER = "PythonHandler"
 
 
 def make_site(tmp_path, text, plugins=("handlers",)):
-    path = tmp_path / "site.conf"
-    path.write_text("ErrorLog %s\n%s" % (tmp_path / "error_log", text))
-    return Site(str(path), plugins=list(plugins))
+    return build_site(tmp_path, "ErrorLog %s\n%s" % (tmp_path / "error_log", text),
+                      plugins=plugins, check=False)
 
 
 def config_for(site, filename, uri="/x"):

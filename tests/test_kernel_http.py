@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kernel.testing import config_errors
 from support.httpclient import Connection, build_request, exchange, get
 
 # Only the probe plugins on the server's path: tests/ itself holds folders named like real
@@ -314,10 +315,8 @@ def test_redirect_directives(probe, tmp_path):
 
 
 def test_bad_redirect_lines_are_config_errors(tmp_path):
-    from kernel.lifecycle.site import Site
-    conf = tmp_path / "r.conf"
-    conf.write_text("Redirect bogus /a /b\nRedirect gone /a http://x\nRedirectMatch (unclosed /x\n")
-    errors = [str(e) for e in Site(str(conf), plugins=[]).errors]
+    errors = config_errors(tmp_path, "Redirect bogus /a /b\nRedirect gone /a http://x\n"
+                           "RedirectMatch (unclosed /x\n", plugins=[], name="r.conf")
     assert len(errors) == 3 and all("r.conf:" in e for e in errors)
 
 
