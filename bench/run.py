@@ -39,6 +39,9 @@ AUTH = "Authorization: Basic " + base64.b64encode(b"spam:eggs").decode()
 ALL = ("ceiling", "greenphase", "apache")
 APPS = ("greenphase", "apache")
 IDLE_CONNECTIONS = 10_000
+# --smoke checks the bench itself, in a few seconds: greenphase as one process (the arbiter
+# and its workers take seconds to start on a busy machine).
+SMOKE_OPTIONS = ("--single",)
 # The idle test alone raises KeepAliveTimeout (5 s in Debian's apache2.conf and in greenphase)
 # on both servers, so that its client holds the connections without pinging each one every
 # few seconds (that would be thousands of requests a second, not idle connections).
@@ -220,7 +223,7 @@ def parse_args(argv):
     parser.add_argument("--no-apache", action="store_true", help="leave Apache out")
     parser.add_argument("--smoke", action="store_true",
                         help="a quick check that the bench works: hello only, 1 s, 1 round, "
-                             "no warm-up, no Apache")
+                             "no warm-up, no Apache, greenphase --single")
     args = parser.parse_args(argv)
     if args.smoke:
         args.only, args.duration, args.rounds, args.no_apache = ["hello"], 1.0, 1, True
@@ -244,7 +247,8 @@ def main(argv=None):
         try:
             if any(s.name != "rss" for s in chosen):
                 for name in names:
-                    started.append(servers.STARTERS[name](servers.free_port(), workdir))
+                    options = {"options": SMOKE_OPTIONS} if args.smoke and name == "greenphase" else {}
+                    started.append(servers.STARTERS[name](servers.free_port(), workdir, **options))
             running = {s.name: s for s in started}
             for scenario in chosen:
                 here = [n for n in scenario.servers if n in names]

@@ -125,7 +125,7 @@ class Server:
                 break
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
-                    s.sendall(b"HEAD / HTTP/1.0\r\nHost: bench\r\n\r\n")
+                    s.sendall(b"HEAD /static/page.html HTTP/1.0\r\nHost: bench\r\n\r\n")
                     if s.recv(16).startswith(b"HTTP/"):
                         return
             except OSError:
