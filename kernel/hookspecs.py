@@ -161,6 +161,23 @@ def error_page(req, status, failure):
     """
 
 
+@hookspec
+def response_start(req, error):
+    """The status line and headers of ``req``'s response are about to be put together: the
+    last moment to change ``req.status``, ``req.content_type``, ``headers_out`` and
+    ``err_headers_out`` (Apache's output filters that run before the header filter, such as
+    mod_headers' ``Header``). Called once per response, with the request that writes it (for
+    a local ErrorDocument, the redirected request): at its first flushed write, or when the
+    request ends if nothing was flushed. Not a phase: results are ignored; an exception is
+    logged and the response goes out as it is.
+
+    ``error`` is True on the kernel's error path (a phase returned an HTTP status, or raised:
+    ``headers_out`` was dropped and only ``err_headers_out`` goes out), False for a response
+    a handler produced, whatever its ``req.status``. List ``"response_start"`` in
+    ``phases_used`` to be called; with no implementation the kernel's cost is one test.
+    """
+
+
 # -- request phases, in Apache's order --------------------------------------------------
 
 @hookspec

@@ -108,6 +108,7 @@ class Response:
         """Drop what the failed request prepared, for an error page with ``status``: its
         buffered body, declared length, headers_out (a Location of a redirect status survives
         in err_headers_out), status line and type. Nothing to drop once headers went out."""
+        req._error_path = True      # response_start hooks are told (mod_headers' "always")
         if self.headers_sent:
             return
         self.out.clear()
@@ -127,6 +128,9 @@ class Response:
     # -- framing ---------------------------------------------------------------------------
     def _head_bytes(self, req, length):
         """Status line and headers; decides framing. ``length`` is the whole body's, if known."""
+        pipeline = req.site.pipeline
+        if pipeline.impls["response_start"]:
+            pipeline.response_start(req)
         text = header_lines(req)
         conn = self.conn
         status = req.status

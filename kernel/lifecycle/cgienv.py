@@ -17,10 +17,11 @@ def add_common_vars(req):
     env["SERVER_NAME"] = req.hostname or req.server.server_hostname
     env["SERVER_ADDR"] = conn.local_ip
     env["SERVER_PORT"] = str(conn.local_addr[1])
-    env["REMOTE_ADDR"] = conn.remote_ip
-    env["REMOTE_PORT"] = str(conn.remote_addr[1])
+    ip, port = req.useragent_addr
+    env["REMOTE_ADDR"] = ip
+    env["REMOTE_PORT"] = str(port)
     env["DOCUMENT_ROOT"] = req.document_root()
-    env["REQUEST_SCHEME"] = "http"
+    env["REQUEST_SCHEME"] = req.scheme
     env["CONTEXT_PREFIX"] = ""
     env["CONTEXT_DOCUMENT_ROOT"] = req.document_root()
     env["SERVER_ADMIN"] = "[no address given]"

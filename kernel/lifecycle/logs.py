@@ -44,7 +44,7 @@ class ErrorLog:
         stamp += ".%06d %s" % (int(now % 1 * 1000000), time.strftime("%Y", time.localtime(now)))
         client = ""
         if req is not None:
-            client = " [client %s:%s]" % req.connection.remote_addr
+            client = " [client %s:%s]" % req.useragent_addr
         for line in str(message).splitlines() or [""]:
             self.stream.write("[%s] [%s] [pid %d]%s %s\n"
                               % (stamp, _LEVEL_NAMES.get(level, "error"), os.getpid(), client, line))
@@ -85,8 +85,8 @@ def _bytes(req, zero):
 
 # %X -> function(first request, final request, finish time)
 _SIMPLE = {
-    "h": lambda r, f, t: r.connection.remote_ip,
-    "a": lambda r, f, t: r.connection.remote_ip,
+    "h": lambda r, f, t: r.useragent_ip,     # no DNS lookups: the address, as Apache 2.4
+    "a": lambda r, f, t: r.useragent_ip,
     "A": lambda r, f, t: r.connection.local_addr[0],
     "l": lambda r, f, t: "-",
     "u": lambda r, f, t: f.user or r.user or "-",
@@ -134,6 +134,8 @@ def compile_format(fmt):
         elif arg is not None and letter in _TABLES:
             get = _TABLES[letter]
             parts.append(lambda r, f, t, get=get, arg=arg: _header(get(r, f), arg))
+        elif arg == "c" and letter == "a":      # %{c}a: the connection's peer (a proxy)
+            parts.append(lambda r, f, t: r.connection.remote_ip)
         elif arg is not None and letter == "t":
             parts.append(lambda r, f, t, arg=arg: time.strftime(arg, time.localtime(r.request_time)))
         elif letter in _SIMPLE:

@@ -27,13 +27,23 @@ class Pipeline:
         used = {impl.plugin_name: impl.function(site=site)
                 for impl in site.hook.phases_used.get_hookimpls()}
         self.impls = {}
-        for phase in PHASES + ("auth_required",):
+        for phase in PHASES + ("auth_required", "response_start"):
             caller = getattr(site.hook, phase)
             # pluggy calls the last-registered (and tryfirst) implementations first.
             self.impls[phase] = tuple(
                 (i.plugin_name, i.function) for i in reversed(caller.get_hookimpls())
                 if not (i.hookwrapper or i.wrapper)
                 and (used.get(i.plugin_name) is None or phase in used[i.plugin_name]))
+
+    def response_start(self, req):
+        """The ``response_start`` hook (see kernel.hookspecs): just before the head is made."""
+        error = req._error_path
+        for name, function in self.impls["response_start"]:
+            try:
+                function(req=req, error=error)
+            except Exception:
+                req.log_error("response_start hook of plugin %s raised:\n%s"
+                              % (name, traceback.format_exc().rstrip()))
 
     def run(self, req, phase):
         """Run one phase; returns its result (see kernel.hookspecs for the rules)."""
@@ -234,6 +244,10 @@ def internal_redirect(req, uri, method=None):
     req.next = new
     new.headers_in = req.headers_in
     new.err_headers_out = req.err_headers_out
+    if req._useragent_addr is not None:
+        new._useragent_addr = req._useragent_addr
+    if req.scheme != new.scheme:
+        new.scheme = req.scheme
     new.status = req.status
     env = new.subprocess_env
     for key, value in req.subprocess_env.items():

@@ -63,6 +63,11 @@ class Request:
     extension = None
     notes = _LazyTable()
     subprocess_env = _LazyTable()
+    # The client's scheme: "https" over TLS, or when a trusted proxy says so (the remoteip
+    # plugin's RemoteIPProtoHeader). is_https() and construct_url() follow it.
+    scheme = "http"
+    _useragent_addr = None      # set through useragent_addr (mod_remoteip); None: the peer
+    _error_path = False         # the kernel's error path made this response (response_start)
 
     def __init__(self, site, server, connection, response, head, body):
         self.site = site
@@ -208,8 +213,9 @@ class Request:
         if ":" in host:
             host = "[%s]" % host        # an IPv6 address
         port = self.connection.local_addr[1]
-        hostport = host if port == 80 else "%s:%d" % (host, port)
-        return "http://%s%s" % (hostport, quote(path, safe="/%:@&=+$,;~!*'()?"))
+        scheme = self.scheme
+        hostport = host if port == (443 if scheme == "https" else 80) else "%s:%d" % (host, port)
+        return "%s://%s%s" % (scheme, hostport, quote(path, safe="/%:@&=+$,;~!*'()?"))
 
     def log_error(self, message, level=C.APLOG_ERR):
         if message is not None:
@@ -228,16 +234,27 @@ class Request:
         ip = self.connection.remote_ip
         return (ip, True) if str_is_ip is not None else ip
 
+    # The client as the request sees it (Apache 2.4's r->useragent_ip): the connection's peer,
+    # unless a plugin such as remoteip found the client behind a trusted proxy. The access
+    # and error logs, REMOTE_ADDR and host-based access rules read these;
+    # req.connection.remote_ip stays the peer.
     @property
     def useragent_ip(self):
-        return self.connection.remote_ip
+        addr = self._useragent_addr
+        return self.connection.remote_ip if addr is None else addr[0]
 
     @property
     def useragent_addr(self):
-        return self.connection.remote_addr
+        addr = self._useragent_addr
+        return self.connection.remote_addr if addr is None else addr
+
+    @useragent_addr.setter
+    def useragent_addr(self, addr):
+        ip, port = addr
+        self._useragent_addr = (str(ip), int(port))
 
     def is_https(self):
-        return 0
+        return 1 if self.scheme == "https" else 0
 
     def ssl_var_lookup(self, name):
         return None

@@ -228,7 +228,7 @@ def _ip(args):
 def client_address(req):
     """The client's address (IPv4-mapped IPv6 as IPv4), None when it is no IP address."""
     try:
-        addr = ipaddress.ip_address(req.connection.remote_ip)
+        addr = ipaddress.ip_address(req.useragent_ip)      # after mod_remoteip, as Apache 2.4
     except ValueError:
         return None
     return getattr(addr, "ipv4_mapped", None) or addr

@@ -8,7 +8,7 @@ first (main server, virtual host, <Directory> and .htaccess, <Files>, <Location>
 import re
 from dataclasses import dataclass
 
-from kernel import directives as D
+from kernel import OR_ALL, Directive, append
 
 from .formats import compile_format
 
@@ -123,9 +123,9 @@ def parse_line(ctx, args, inbound):
 def _directive(name, inbound):
     def parse(ctx, args, previous):
         return (previous or ()) + (parse_line(ctx, args, inbound),)
-    return D.Directive(name, args=(1, None), context=D.OR_ALL, override="FileInfo",
+    return Directive(name, args=(1, None), context=OR_ALL, override="FileInfo",
                        syntax=REQUEST_SYNTAX if inbound else HEADER_SYNTAX, parse=parse,
-                       merge=D.append, default=())
+                       merge=append, default=())
 
 
 DIRECTIVES = (_directive("Header", False), _directive("RequestHeader", True))

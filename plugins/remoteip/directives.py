@@ -8,7 +8,7 @@ main server's list, one that names none inherits it.
 import ipaddress
 import socket
 
-from kernel import directives as D
+from kernel import RSRC_CONF, Directive
 
 from .walk import Proxy
 
@@ -55,7 +55,7 @@ def _add(ctx, name, words, internal, previous):
 def _proxies(name, internal):
     def parse(ctx, args, previous):
         return _add(ctx, name, args, internal, previous)
-    return D.Directive(name, args=(1, None), context=D.RSRC_CONF, key=PROXIES, parse=parse,
+    return Directive(name, args=(1, None), context=RSRC_CONF, key=PROXIES, parse=parse,
                        syntax="%s ..." % _PROXY_SYNTAX, default=())
 
 
@@ -76,7 +76,7 @@ def _proxy_list(name, internal):
                 raise ctx.error("%s at line %d of %s" % (getattr(exc, "message", exc), number,
                                                          path)) from None
         return proxies or ()
-    return D.Directive(name, args=(1, 1), context=D.RSRC_CONF, key=PROXIES, parse=parse,
+    return Directive(name, args=(1, 1), context=RSRC_CONF, key=PROXIES, parse=parse,
                        syntax="a file of addresses, one or more a line, # comments", default=())
 
 
@@ -86,13 +86,13 @@ def _header(name, what):
         if not header or any(c in header for c in " \t:,"):
             raise ctx.error("%s: %r is not a header name; expected %s" % (name, args[0], what))
         return header
-    return D.Directive(name, context=D.RSRC_CONF, parse=parse, syntax=what)
+    return Directive(name, context=RSRC_CONF, parse=parse, syntax=what)
 
 
 def _refused(name, why):
     def parse(ctx, args, previous):
         raise ctx.error("%s is not supported: %s" % (name, why))
-    return D.Directive(name, args=(0, None), context=D.RSRC_CONF, parse=parse)
+    return Directive(name, args=(0, None), context=RSRC_CONF, parse=parse)
 
 
 DIRECTIVES = (
