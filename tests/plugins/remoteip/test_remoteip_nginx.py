@@ -75,6 +75,7 @@ def make_site(root, proxies):
         RemoteIPHeader X-Forwarded-For
         RemoteIPProxiesHeader X-Forwarded-By
         RemoteIPProtoHeader X-Forwarded-Proto
+        ErrorDocument 404 /py/probe
         {proxies}
         <Directory "{root}/py">
             SetHandler mod_python
@@ -160,6 +161,15 @@ def test_forwarded_proto_from_trusted_nginx_makes_the_request_https(trusting):
     seen = fields(fetch(https_proxy.port)[1])
     assert seen["https"] == "1" and seen["url"].startswith("https://")
     assert seen["useragent"] == "127.0.0.2"
+
+
+def test_an_internal_redirect_keeps_the_client_and_the_scheme(trusting):
+    """A missing file's ErrorDocument is a new request inside the first: same client."""
+    _, _, proxy, https_proxy = trusting
+    status, text = fetch(proxy.port, "/nowhere")
+    assert status == 404 and fields(text)["useragent"] == "127.0.0.2"
+    status, text = fetch(https_proxy.port, "/nowhere")
+    assert status == 404 and fields(text)["https"] == "1"
 
 
 def test_untrusted_nginx_is_the_client(distrusting):
