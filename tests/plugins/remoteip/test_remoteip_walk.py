@@ -57,11 +57,18 @@ def test_internal_proxy_may_present_a_private_address():
 
 
 def test_external_proxy_cannot_make_a_later_hop_internal():
-    chain = proxies("198.51.100.1", "internal:10.0.0.0/8")
-    # internal 10.0.0.5 presented by the external proxy: judged as external, so the private
-    # address it claims is refused.
-    out = walk(ip("198.51.100.1"), "192.168.7.7, 10.0.0.5", chain)
-    assert out is None or out.client != "192.168.7.7"
+    chain = proxies("198.51.100.1", "internal:203.0.113.0/24")
+    # 203.0.113.5 is an internal proxy, but an external one presented it: what it presents
+    # is judged as from an external proxy, so its private claim is refused.
+    out = walk(ip("198.51.100.1"), "192.168.7.7, 203.0.113.5", chain)
+    assert out.client == "203.0.113.5" and out.remaining == "192.168.7.7"
+
+
+def test_internal_proxy_may_present_an_external_one():
+    chain = proxies("internal:10.0.0.0/8", "198.51.100.1")
+    out = walk(ip("10.0.0.1"), "203.0.113.9, 198.51.100.1", chain)
+    assert out.client == "203.0.113.9" and out.remaining is None
+    assert out.proxies == ["198.51.100.1"]          # only the external proxy is recorded
 
 
 def test_without_a_proxy_list_every_peer_is_trusted_as_external():
