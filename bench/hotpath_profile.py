@@ -274,6 +274,10 @@ def report(name, path, args, workdir):
     for (file, line, func), n in calls.items():
         if ours(file):
             calls_by_name[(short(file), bare(func))] += n
+    # requests the profiled server ran: run_phases runs once per request (wrk's count misses
+    # those in flight when a run ends and the readiness probe)
+    once = [n for (file, func), n in calls_by_name.items() if func == "run_phases"]
+    done = once[0] if once else done
     for owner, count in charged.most_common(args.top):
         if owner is None:
             lines.append(f"| (gevent hub) | | | {count / samples * total_us:.1f} | |")
@@ -282,6 +286,10 @@ def report(name, path, args, workdir):
         per = calls_by_name.get((short(file), bare(func)))
         lines.append(f"| {func} | {short(file)} | {group_of(file, func).split(' (')[0]} | "
                      f"{count / samples * total_us:.1f} | {f'{per / done:.2f}' if per else ''} |")
+    lines += ["", "Calls per request of greenphase's functions (cProfile, exact; the most called):",
+              "", "| function | file | calls/request |", "|---|---|---:|"]
+    for (file, func), n in sorted(calls_by_name.items(), key=lambda kv: -kv[1])[:args.top]:
+        lines.append(f"| {func} | {file} | {n / done:.2f} |")
     cp_total = sum(cp_charged.values())
     lines += ["", "cProfile self time charged the same way (inflated by the profiler; ranks only):",
               "", "| function | file | share |", "|---|---|---:|"]
