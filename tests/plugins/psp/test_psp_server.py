@@ -86,16 +86,6 @@ def counter(req):
     return psp.PSP(req, "counter.tmpl")
 """
 
-SESSION_BRIDGE = """\
-from kernel import hookimpl
-from plugins.sessions import Session
-
-
-@hookimpl
-def named_handler(name):
-    return Session if name == "mod_python.Session::Session" else None
-"""
-
 COUNTER = "<%\nsession['hits'] = session.get('hits', 0) + 1\n%>hits=<%= session['hits'] %>"
 
 
@@ -131,8 +121,6 @@ def build_site(root):
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    (root / "bridge").mkdir()
-    (root / "bridge" / "psp_session_bridge.py").write_text(SESSION_BRIDGE)
     (root / "site.conf").write_text(textwrap.dedent(f'''
         DocumentRoot "{root}"
         <Directory "{root}">
@@ -158,9 +146,7 @@ def build_site(root):
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("pspsite")
     build_site(root)
-    env = {"PYTHONPATH": str(root / "bridge")}
-    server = start_server(root / "site.conf", cwd=str(root), env=env,
-                          args=("--plugin", "psp_session_bridge"))
+    server = start_server(root / "site.conf", cwd=str(root))
     yield root, server
     server.stop()
 
@@ -241,6 +227,7 @@ def _hits(port, path):
 
 
 def test_session_in_a_psp_page(port):
+    """The sessions plugin answers named_handler for mod_python.Session::Session."""
     assert _hits(port, "/counter.psp") == "hits=2"
 
 
@@ -326,7 +313,7 @@ def test_errors_with_debug_off_are_a_plain_500_and_logged_with_the_line(site, po
 
 def test_without_a_session_provider_the_face_falls_back_to_mod_python_session(site):
     """No plugin answers named_handler for mod_python.Session::Session (the sessions plugin
-    is not enabled, nor the bridge): a .psp page naming
+    is not enabled): a .psp page naming
     ``session`` fails saying so; PSP from user code (the face) uses mod_python.Session."""
     root, _ = site
     enabled = sorted(ep.name for ep in entry_points(group="greenphase") if ep.name != "sessions")
