@@ -80,13 +80,24 @@ class FakeRequest:
         for name, value in attributes.items():
             setattr(self, name, value)
 
+    scheme = "http"
+    _useragent_addr = None      # as on the real request: set by a plugin (remoteip)
+
     @property
     def useragent_ip(self):
-        return self.connection.remote_ip
+        return self.useragent_addr[0]
 
     @property
     def useragent_addr(self):
-        return self.connection.remote_addr
+        addr = self._useragent_addr
+        return self.connection.remote_addr if addr is None else addr
+
+    @useragent_addr.setter
+    def useragent_addr(self, addr):
+        self._useragent_addr = (str(addr[0]), int(addr[1]))
+
+    def is_https(self):
+        return 1 if self.scheme == "https" else 0
 
     @property
     def content_type(self):

@@ -6,34 +6,23 @@ import time
 
 import pytest
 
-from kernel.lifecycle.site import Site
-from kernel import Table
+from kernel.testing import FakeRequest, build_site
 from plugins.headers import fixups, post_read_request, response_start
 from plugins.headers.actions import edit, substitute, tokens
 from plugins.headers.formats import compile_format, render
 
 
-class Req:
-    """The parts of a request mod_headers touches."""
-
-    def __init__(self, config, headers_in=(), env=()):
-        self.dir_config = config
-        self.headers_in = Table(list(headers_in))
-        self.headers_out = Table()
-        self.err_headers_out = Table()
-        self.subprocess_env = Table(list(env))
-        self.notes = Table()
-        self.request_time = time.time() - 0.25
-        self.content_type = None
-
-    def ssl_var_lookup(self, name):
-        return {"SSL_PROTOCOL": "TLSv1.3"}.get(name)
+def Req(config, headers_in=(), env=()):
+    """A fake request with the merged configuration ``config``, received 0.25 s ago."""
+    req = FakeRequest(config=config, headers=list(headers_in), request_time=time.time() - 0.25,
+                      ssl_var_lookup={"SSL_PROTOCOL": "TLSv1.3"}.get)
+    for name, value in env:
+        req.subprocess_env[name] = value
+    return req
 
 
 def site(tmp_path, text):
-    path = tmp_path / "site.conf"
-    path.write_text("Listen 127.0.0.1:1\n" + text)
-    return Site(str(path), plugins=["headers"])
+    return build_site(tmp_path, "Listen 127.0.0.1:1\n" + text, plugins=["headers"], check=False)
 
 
 def config(tmp_path, text):
