@@ -62,8 +62,9 @@ class Server:
         self._lines = queue.Queue()
         full_env = dict(os.environ, PYTHONUNBUFFERED="1")
         full_env.update(env or {})
+        # --single: one process, quick to start; tests/deploy/ runs the arbiter and workers.
         self.proc = subprocess.Popen(
-            command or greenphase_command() + ["serve", "--workers", "1", "--config", self.config_file, *args],
+            command or greenphase_command() + ["serve", "--single", "--config", self.config_file, *args],
             cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
         self._readers = [
