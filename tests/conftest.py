@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# tests/ for `support`; the repository root before it, so that the real kernel and plugins
+# packages win over tests/kernel/ and tests/plugins/ (folders of tests, not packages).
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from support import TUTORIAL_CONFIG, TUTORIAL_SMTP_PORT, browser as browser_support  # noqa: E402
 from support.server import free_port, serve as start_server  # noqa: E402

@@ -223,3 +223,9 @@ def test_the_page_names_only_modules_that_exist():
     assert len(named) > 20
     missing = [p for p in sorted(named) if "<" not in p and not (ROOT / p).exists()]
     assert not missing, "docs/architecture.md names modules that are gone: %s" % ", ".join(missing)
+
+
+def test_test_folders_do_not_shadow_the_packages():
+    import plugins
+    assert Path(kernel.__file__).resolve() == ROOT / "kernel" / "__init__.py"
+    assert Path(plugins.__file__).resolve() == ROOT / "plugins" / "__init__.py"

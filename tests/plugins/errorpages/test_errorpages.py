@@ -61,7 +61,7 @@ def test_traceback_page_shape_and_escaping():
     assert text.startswith('\n<pre>\nMod_python error: "PythonHandler boom"\n\nTraceback (most recent call last):\n')
     assert text.endswith("\n</pre>\n")
     assert "ValueError: &lt;b&gt;&#x27;x&#x27; &amp; &quot;y&quot;&lt;/b&gt;" in text
-    assert "test_errorpages_unit.py" in text
+    assert "test_errorpages.py" in text
 
 
 def test_traceback_page_is_ascii_even_for_non_ascii_messages():

@@ -16,7 +16,7 @@ from support.httpclient import Connection, build_request, exchange, get
 
 # Only the probe plugins on the server's path: tests/ itself holds folders named like real
 # packages (tests/kernel) that would shadow them.
-IMPORTABLE = Path(__file__).parent / "support" / "importable"
+IMPORTABLE = Path(__file__).resolve().parents[1] / "support" / "importable"
 PROBE_ARGS = ("--plugins", "core", "--plugin", "kernel_probe.probe_plugin")
 PROBE_ENV = {"PYTHONPATH": str(IMPORTABLE)}
 

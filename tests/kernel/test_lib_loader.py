@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from kernel import loader
+from support import REPO
 
 
 def write(path, text, mtime=None):
@@ -196,7 +197,7 @@ def test_concurrent_first_imports_run_the_module_once(tmp_path):
         gevent.sleep(0.05)
         READY = True
         """)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = str(REPO)
     script = CONCURRENT.format(root=root, site=str(tmp_path), runs=str(runs))
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
@@ -224,7 +225,7 @@ def test_crossed_first_imports_do_not_deadlock(tmp_path):
             gevent.sleep(0.05)
             OTHER = apache.import_module({other!r}, path=[{str(tmp_path)!r}])
             """)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = str(REPO)
     out = subprocess.run([sys.executable, "-c", CROSSED.format(root=root, site=str(tmp_path))],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
