@@ -14,7 +14,9 @@ to say, so a truncated request ends at once instead of waiting out the server's 
 checks: the server answers or closes within --bound seconds (else a hang); its answer starts
 with a well-formed status line; no 5xx unless the target is a handler that raises or reads a
 body the client cut short (/debugoff/, /debugon/, /inject/, /echo/, the publisher) or the status
-is 501/505; the process stays up and answers a health request after every batch. Findings are
+is 501/505; the server (`greenphase serve` as a user starts it, or --single) stays up, none of
+its workers is replaced (a worker that crashed or hung), and it answers a health request
+after every batch. Findings are
 saved to --save (default /tmp/greenphase-fuzz/) as .req files. Exit status 1 on any finding.
 """
 
@@ -236,13 +238,17 @@ def main(argv=None):
     parser.add_argument("--batch", type=int, default=1000, help="requests between health checks")
     parser.add_argument("--bound", type=float, default=10.0, help="seconds to an answer or a close")
     parser.add_argument("--save", type=Path, default=Path("/tmp/greenphase-fuzz"))
+    parser.add_argument("--single", action="store_true",
+                        help="serve with one process (greenphase serve --single)")
     args = parser.parse_args(argv)
 
     seeds = load_seeds()
-    server = target.start("Timeout 3\nKeepAliveTimeout 2\n")
+    server = target.start("Timeout 3\nKeepAliveTimeout 2\n", single=args.single)
+    first_workers = target.workers(server)
     pid = server.proc.pid
     print(f"fuzz: {args.requests:,} mutants of {len(seeds)} seeds, seed {args.seed}, "
-          f"concurrency {args.concurrency}, server pid {pid} on port {server.port}", flush=True)
+          f"concurrency {args.concurrency}, server pid {pid} (workers "
+          f"{', '.join(map(str, first_workers))}) on port {server.port}", flush=True)
     fuzz = Fuzz(server.port, args.bound, args.save)
     started = time.monotonic()
     batches = healthy_batches = 0
@@ -260,6 +266,11 @@ def main(argv=None):
                 crashed = True
                 fuzz.found("server-died", first, b"batch starting at %d" % first)
                 break
+            gone = set(first_workers) - set(target.workers(server))
+            if gone:
+                fuzz.found("worker-replaced", first, b"workers %r went away in the batch starting at %d"
+                           % (sorted(gone), first))
+                first_workers = target.workers(server)
             if target.healthy(server.port):
                 healthy_batches += 1
             else:
@@ -270,14 +281,14 @@ def main(argv=None):
                       f"findings {sum(fuzz.findings.values())}", flush=True)
     finally:
         elapsed = time.monotonic() - started
-        rss = target.rss_kib(pid)
+        rss = target.rss_all_kib(server)[0]
         server.stop()
     sent = min(args.requests, batches * args.batch)
     print(f"\nsent {sent:,} mutants in {elapsed:.0f} s ({sent / elapsed:.0f}/s); answered "
           f"{sum(fuzz.statuses.values()):,} responses, {fuzz.silent_closes:,} closed without an answer")
     print("statuses: " + ", ".join(f"{s}: {n:,}" for s, n in sorted(fuzz.statuses.items())))
     print(f"health request answered after {healthy_batches} of {batches} batches of {args.batch}; "
-          f"server {'DIED' if crashed else 'still up'} (RSS {rss / 1024:.1f} MiB at the end)")
+          f"server {'DIED' if crashed else 'still up'} (RSS of all its processes {rss / 1024:.1f} MiB at the end)")
     if fuzz.findings:
         print("findings: " + ", ".join(f"{k}: {n}" for k, n in fuzz.findings.items())
               + f" (examples in {args.save})")

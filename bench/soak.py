@@ -7,13 +7,16 @@ basic auth (right and missing credentials), static files, POSTed bodies read by 
 errors (404, 403, a handler raising under PythonDebug Off, a malformed request). About a third
 of the requests go on a fresh `Connection: close` connection, the rest on kept-alive ones
 (renewed when the server ends them). Every answer is checked (status, and body where it is
-fixed). RSS of the server process is sampled every --sample-every requests.
+fixed). The server runs as a user starts it (`greenphase serve`: gunicorn's arbiter and one
+worker per core; --workers N, or --single for one process); the RSS of all its processes,
+and of each worker, is sampled every --sample-every requests.
 
 Reported: requests sent and answers counted (lost = sent without an answer), wrong answers,
 RSS after the warm-up and at the end (growth, and the slope of a least-squares line through
-the samples after warm-up), and the rate. Exit status 1 when an answer was wrong or lost, the
-server died, or RSS grew by more than --max-growth MiB after warm-up. Loopback only; it stops
-by itself. CPU heavy: run it under `nice -n 10` on a shared machine.
+the samples after warm-up), per worker too, workers replaced during the run, and the rate.
+Exit status 1 when an answer was wrong or lost, the server died or a worker was replaced, or
+RSS grew by more than --max-growth MiB after warm-up. Loopback only; it stops by itself. CPU
+heavy: run it under `nice -n 10` on a shared machine.
 """
 
 import argparse
@@ -74,14 +77,17 @@ def wire(kind, close):
 
 
 class Soak:
-    def __init__(self, port, total, sample_every, pid):
-        self.port, self.total, self.sample_every, self.pid = port, total, sample_every, pid
+    def __init__(self, server, total, sample_every):
+        self.server, self.port = server, server.port
+        self.total, self.sample_every = total, sample_every
         self.next = 0
         self.sent = self.answered = self.lost = 0
         self.wrong = Counter()
         self.examples = {}
         self.by_kind = Counter()
-        self.samples = []           # (requests answered or lost, RSS KiB)
+        self.samples = []           # (requests answered or lost, total RSS KiB, {worker: KiB})
+        self.first_workers = target.workers(server)
+        self.replaced = set()       # workers that went away during the run (crashed, replaced)
 
     def take(self):
         if self.next >= self.total:
@@ -102,7 +108,9 @@ class Soak:
                 self.examples.setdefault(kind.name, (status, body[:200]))
         done = self.answered + self.lost
         if done % self.sample_every == 0:
-            self.samples.append((done, target.rss_kib(self.pid)))
+            total, each = target.rss_all_kib(self.server)
+            self.samples.append((done, total, each))
+            self.replaced.update(set(self.first_workers) - set(each))
 
     def worker(self, seed):
         rng = random.Random(seed)
@@ -191,14 +199,19 @@ def main(argv=None):
     parser.add_argument("--max-growth", type=float, default=10.0,
                         help="MiB of RSS growth after warm-up that fails the run")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--single", action="store_true",
+                        help="serve with one process (greenphase serve --single)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="greenphase serve --workers N (default: greenphase's own, one per core)")
     args = parser.parse_args(argv)
     warmup = args.warmup if args.warmup is not None else min(args.requests // 10, 100_000)
 
-    server = target.start()
-    pid = server.proc.pid
-    print(f"soak: {args.requests:,} requests, concurrency {args.concurrency}, server pid {pid} "
-          f"on port {server.port}, RSS {target.rss_kib(pid) / 1024:.1f} MiB at start", flush=True)
-    soak = Soak(server.port, args.requests, args.sample_every, pid)
+    server = target.start(single=args.single, workers=args.workers)
+    total, each = target.rss_all_kib(server)
+    print(f"soak: {args.requests:,} requests, concurrency {args.concurrency}, server pid "
+          f"{server.proc.pid} (workers {', '.join(map(str, each))}) on port {server.port}, "
+          f"RSS {total / 1024:.1f} MiB in all at start", flush=True)
+    soak = Soak(server, args.requests, args.sample_every)
     started = time.monotonic()
     progress = gevent.spawn(report_progress, soak, started)
     try:
@@ -217,17 +230,19 @@ def report_progress(soak, started):
     while True:
         gevent.sleep(30)
         done = soak.answered + soak.lost
-        rss = soak.samples[-1][1] / 1024 if soak.samples else 0
+        rss = soak.samples[-1][1] / 1024 if soak.samples else 0     # all processes
         print(f"  {done:>9,} done  {done / (time.monotonic() - started):6.0f} req/s  "
               f"RSS {rss:.1f} MiB  wrong {sum(soak.wrong.values())}  lost {soak.lost}", flush=True)
 
 
 def summarize(soak, args, warmup, elapsed, alive, healthy):
-    after = [(n, kib) for n, kib in soak.samples if n >= warmup]
+    after = [(n, kib) for n, kib, _ in soak.samples if n >= warmup]
     base = after[0][1] if after else 0
     end = soak.samples[-1][1] if soak.samples else 0
     growth = (end - base) / 1024
     peak = max((kib for _, kib in after), default=0) / 1024
+    first = next((each for n, _, each in soak.samples if n >= warmup), {})
+    last = soak.samples[-1][2] if soak.samples else {}
     wrong = sum(soak.wrong.values())
     print(f"\nrequests sent {soak.sent:,}, answers counted {soak.answered:,}, lost {soak.lost:,}, "
           f"wrong answers {wrong:,}")
@@ -235,15 +250,20 @@ def summarize(soak, args, warmup, elapsed, alive, healthy):
     for name, count in soak.wrong.items():
         print(f"  wrong {name}: {count:,}, e.g. {soak.examples[name]!r}")
     print(f"elapsed {elapsed:.0f} s, {soak.answered / elapsed:.0f} answers/s")
-    print(f"RSS samples: {len(soak.samples)} (every {args.sample_every:,}); after the warm-up of "
+    print(f"RSS (arbiter and workers together) samples: {len(soak.samples)} (every "
+          f"{args.sample_every:,}); after the warm-up of "
           f"{warmup:,}: {base / 1024:.1f} MiB -> {end / 1024:.1f} MiB at the end "
           f"(growth {growth:+.1f} MiB, peak {peak:.1f} MiB, slope "
           f"{slope_per_100k(after) / 1024:+.2f} MiB per 100k requests)")
     print("RSS MiB by requests: " + " ".join(f"{n // 1000}k:{kib / 1024:.1f}"
-                                             for n, kib in soak.samples[::max(1, len(soak.samples) // 20)]))
+                                             for n, kib, _ in soak.samples[::max(1, len(soak.samples) // 20)]))
+    print("per worker after warm-up -> end: " + ", ".join(
+        f"pid {pid} {first[pid] / 1024:.1f} -> {last[pid] / 1024:.1f} MiB" for pid in sorted(first) if pid in last))
+    print(f"workers replaced during the run: {len(soak.replaced)}"
+          + (f" ({', '.join(map(str, sorted(soak.replaced)))})" if soak.replaced else ""))
     print(f"server process alive at the end: {alive}, health request answered: {healthy}")
     ok = alive and healthy and wrong == 0 and soak.lost == 0 and soak.sent == soak.answered \
-        and growth <= args.max_growth
+        and growth <= args.max_growth and not soak.replaced
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

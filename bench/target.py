@@ -18,16 +18,27 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "hostile")]
 
 import hostile_site  # noqa: E402
-from support.server import serve  # noqa: E402
+from servers import descendants  # noqa: E402
+from support.server import Server, free_port, greenphase_command, serve, write_config  # noqa: E402
 
 HEALTH = b"GET /health HTTP/1.1\r\nHost: health\r\nConnection: close\r\n\r\n"
 
 
-def start(extra_config="", env=None):
-    """The hostile site served on a free loopback port; returns the running Server (with .root)."""
+def start(extra_config="", single=False, workers=None):
+    """The hostile site served on a free loopback port; returns the running Server (with .root).
+
+    By default as a user starts it: `greenphase serve --config` (gunicorn's arbiter and its
+    workers); `single`: one process (`--single`); `workers`: `--workers N`."""
     root = Path(tempfile.mkdtemp(prefix="greenphase-bench-"))
     config = hostile_site.build(root) + extra_config
-    server = serve(config, directory=root, env=env)
+    if single:
+        server = serve(config, directory=root)
+    else:
+        port = free_port()
+        command = greenphase_command() + ["serve", "--config", str(write_config(config, port, root))]
+        if workers:
+            command += ["--workers", str(workers)]
+        server = Server(write_config(config, port, root), port, command=command)
     server.root = root
     return server
 
@@ -42,6 +53,22 @@ def rss_kib(pid):
     except OSError:
         pass
     return 0
+
+
+def workers(server):
+    """The pids serving requests: the arbiter's worker processes (`greenphase serve` runs one
+    per core under gunicorn's arbiter), or the server itself when it has none (--single)."""
+    children = [pid for pid in descendants(server.proc.pid) if pid != server.proc.pid]
+    return sorted(children) or [server.proc.pid]
+
+
+def rss_all_kib(server):
+    """RSS of the server and all its processes, and of each worker: (total, {pid: KiB})."""
+    each = {pid: rss_kib(pid) for pid in workers(server)}
+    total = sum(each.values())
+    if server.proc.pid not in each:
+        total += rss_kib(server.proc.pid)
+    return total, each
 
 
 def healthy(port, timeout=10.0):
