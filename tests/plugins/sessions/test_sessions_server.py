@@ -14,7 +14,7 @@ import pytest
 
 from support.httpclient import get
 from support.redis import RedisServer, missing as redis_missing
-from support.server import free_port, serve as start_server
+from support.server import Server, free_port, greenphase_command, serve as start_server, write_config
 
 HANDLER = '''
     import os
@@ -63,6 +63,7 @@ HANDLER = '''
 
 STORES = {"memory": "MemorySession", "file": "FileSession", "dbm": "DbmSession",
           "redis": "RedisSession"}
+DIRECTORIES = dict(STORES, default=None)    # /default/ sets no type: Session() chooses
 SHARED = ["file", "dbm", "redis"]
 
 
@@ -74,7 +75,7 @@ class Site:
         self.docs = root / "docs"
         self.gates = root / "gates"
         self.gates.mkdir(parents=True, exist_ok=True)
-        for directory in STORES:
+        for directory in DIRECTORIES:
             (self.docs / directory).mkdir(parents=True, exist_ok=True)
             (self.docs / directory / "counter.py").write_text(textwrap.dedent(HANDLER))
         (self.docs / "pages").mkdir(exist_ok=True)
@@ -88,9 +89,9 @@ class Site:
             <Directory "{self.docs}/{directory}">
                 SetHandler mod_python
                 PythonHandler counter
-                PythonOption session {cls}
+                {"PythonOption session " + cls if cls else ""}
             </Directory>
-            ''') for directory, cls in STORES.items())
+            ''') for directory, cls in DIRECTORIES.items())
         return textwrap.dedent(f'''
             DocumentRoot "{self.docs}"
             ErrorLog "{self.root}/{name}-error.log"
@@ -137,9 +138,11 @@ def servers(site, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def two_workers(site, tmp_path_factory):
-    """One server with two worker processes (``--workers 2``) on the same site."""
-    server = start_server(site.config("workers"), directory=tmp_path_factory.mktemp("conf2"),
-                          args=("--workers", "2"))
+    """The site under the arbiter with two worker processes (``--workers 2``)."""
+    port = free_port()
+    config = write_config(site.config("workers"), port, tmp_path_factory.mktemp("conf2"))
+    server = Server(config, port, command=greenphase_command() + [
+        "serve", "--workers", "2", "--config", str(config)])
     yield server
     server.stop()
 
@@ -258,6 +261,17 @@ def test_concurrent_requests_under_two_workers_are_serialised(site, two_workers,
     """Whichever worker each request reaches, the second waits for the first."""
     needs(store)
     _serialised(site, store, two_workers.port, two_workers.port, "workers")
+
+
+def test_default_store_follows_the_process_count(servers, two_workers):
+    """``Session()`` without ``PythonOption session``: memory for one process, the dbm store
+    (which every worker sees) for two."""
+    assert count(servers[0].port, "default")[0]["type"] == "MemorySession"
+    state, cookie = count(two_workers.port, "default")
+    assert state["type"] == "DbmSession"
+    for n in range(2, 6):                   # whichever worker answers, the session is there
+        state, _ = count(two_workers.port, "default", cookie)
+        assert state["n"] == str(n) and state["type"] == "DbmSession"
 
 
 ILLEGAL_IDS = ["../../../../etc/passwd", "0123456789ABCDEF0123456789ABCDEF",
