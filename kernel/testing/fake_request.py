@@ -34,6 +34,8 @@ class FakeRequest:
     handler = None
     ap_auth_type = None
     authenticated = False
+    clength = None              # set_content_length()
+    discarded = False           # discard_request_body()
 
     def __init__(self, method="GET", uri="/", args="", body=b"", headers=None, config=None,
                  filename=None, path_info="", chunked=False, site=None, ip="127.0.0.1",
@@ -127,6 +129,14 @@ class FakeRequest:
         if reset:
             self.allowed_methods = ()
         self.allowed_methods = tuple(self.allowed_methods) + tuple(methods)
+
+    def set_content_length(self, length):
+        self.clength = int(length)
+        self.headers_out["Content-Length"] = str(int(length))
+
+    def discard_request_body(self):
+        self.discarded = True
+        return 0
 
     def internal_redirect(self, uri, method=None):
         self.redirects.append((uri, method))

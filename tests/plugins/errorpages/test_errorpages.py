@@ -4,10 +4,10 @@ import sys
 
 import pytest
 
-from kernel.lifecycle.constants import APLOG_WARNING, REASONS
-from kernel import DirConfig, ParseContext
+from kernel import APLOG_WARNING, REASONS
+from kernel import ParseContext
 from kernel import ConfigError, HandlerFailure
-from kernel import Table
+from kernel.testing import FakeRequest
 from plugins import errorpages
 from plugins.errorpages import errordocument as ed
 from plugins.errorpages.pages import plain_page, traceback_page
@@ -117,29 +117,12 @@ def test_directive_declaration():
 
 # -- dispatch ---------------------------------------------------------------------------
 
-class Req:
-    """Just what errorpages touches of a request."""
-
-    def __init__(self, documents=None, method="GET", prev=None, sent=False, status=404):
-        self.dir_config = DirConfig({"ErrorDocument": documents} if documents else {},
-                                    {"ErrorDocument": {}})
-        self.method = method
-        self.prev = prev
-        self.sent_bodyct = 1 if sent else 0
-        self.status = status
-        self.content_type = "text/html; charset=iso-8859-1"
-        self.notes = Table()
-        self.err_headers_out = Table()
-        self.written, self.redirects, self.logged = [], [], []
-
-    def write(self, data, flush=1):
-        self.written.append((data, flush))
-
-    def internal_redirect(self, uri, method=None):
-        self.redirects.append((uri, method))
-
-    def log_error(self, message, level=3):
-        self.logged.append((level, message))
+def Req(documents=None, method="GET", prev=None, sent=False, status=404):
+    """The fake request with just what errorpages reads set."""
+    req = FakeRequest(method, config={"ErrorDocument": documents or {}}, prev=prev,
+                      sent_bodyct=1 if sent else 0, status=status)
+    req.content_type = "text/html; charset=iso-8859-1"
+    return req
 
 
 def docs(**by_code):
@@ -215,7 +198,7 @@ def test_remote_document_for_401_is_refused_with_a_warning():
     body = errorpages.error_page(req, 401, None)
     assert b"<title>401 Unauthorized</title>" in body
     assert req.status == 401 and "Location" not in req.err_headers_out
-    assert [level for level, _ in req.logged] == [APLOG_WARNING]
+    assert [level for _, level in req.logged] == [APLOG_WARNING]
 
 
 def test_remote_document_after_output_was_sent_appends_the_plain_page():
