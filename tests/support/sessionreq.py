@@ -1,20 +1,21 @@
-"""A request as far as a session looks at one: options, cookies, cleanups, the error log."""
+"""The fake request (kernel.testing) with what a session also uses: options, cleanups run
+when the test ends the request, the document root and the handler's directory."""
+
+from types import SimpleNamespace
 
 from kernel import Table
+from kernel.testing import FakeRequest
 
 
-class SessionRequest:
+class SessionRequest(FakeRequest):
     def __init__(self, options=None, cookie=None, uri="/app/page", directory=None,
                  docroot="/srv/www", https=False):
+        super().__init__(uri=uri, headers={"Cookie": cookie} if cookie else None,
+                         scheme="https" if https else "http",
+                         hlist=SimpleNamespace(directory=directory) if directory else None)
         self._options = Table(options or {})
-        self.headers_in = Table({"Cookie": cookie} if cookie else {})
-        self.headers_out = Table()
-        self.uri = uri
-        self.hlist = type("HList", (), {"directory": directory})() if directory else None
         self._docroot = docroot
-        self._https = https
         self.cleanups = []
-        self.logged = []
 
     def get_options(self):
         return self._options
@@ -22,14 +23,8 @@ class SessionRequest:
     def document_root(self):
         return self._docroot
 
-    def is_https(self):
-        return 1 if self._https else 0
-
     def register_cleanup(self, callback, data=None):
         self.cleanups.append((callback, data))
-
-    def log_error(self, message, level=3):
-        self.logged.append((level, message))
 
     def end(self):
         """What the kernel does when the request is over: cleanups, last registered first."""
