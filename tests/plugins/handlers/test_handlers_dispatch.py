@@ -9,6 +9,7 @@ import plugins.handlers as phases
 from kernel import PhaseError
 from kernel.lifecycle.constants import DECLINED, DONE, HTTP_INTERNAL_SERVER_ERROR, HTTP_NOT_FOUND, OK
 from kernel import DirConfig
+from kernel.testing import FakeRequest
 from plugins.handlers import request_api
 from plugins.handlers.directives import DIRECTIVES, HandlerEntry
 
@@ -62,23 +63,17 @@ class Server:
     server_hostname = "example.org"
 
 
-class BaseReq:
+class BaseReq(FakeRequest):
+    """The fake request with the handlers plugin's directive defaults and a fake site."""
+
     phase = None
-    extension = None
-    user = None
 
     def __init__(self, config, filename=None, handler="mod_python", named=None):
+        super().__init__(filename=filename, handler=handler)
         self.dir_config = DirConfig(config, DEFAULTS)
-        self.filename = filename
-        self.handler = handler
         self.site = Site(named)
         self.server = Server()
-        self.status = 200
-        self.calls, self.logged = [], []
-
-    def log_error(self, message, level=3):
-        self.logged.append(message)
-
+        self.calls = []
 
 
 Req = type("Req", (BaseReq,), request_api.REQUEST_METHODS)     # as the site builds it
@@ -168,7 +163,7 @@ def test_cleanup_and_log_exceptions_are_only_logged(site_dir, hook):
     directive = "PythonCleanupHandler" if hook == "request_cleanup" else "PythonLogHandler"
     req = request(site_dir, directive, "h::boom", "h::ok")
     assert getattr(phases, hook)(req) == HTTP_INTERNAL_SERVER_ERROR
-    assert req.calls == [] and "boom in user code" in req.logged[0]
+    assert req.calls == [] and "boom in user code" in req.log_text
 
 
 def test_phase_and_hlist_seen_by_handlers(site_dir):
@@ -263,7 +258,7 @@ def test_init_handler_stopping_skips_the_phase_list(site_dir):
 def test_authen_ok_without_user_is_500(site_dir):
     req = request(site_dir, "PythonAuthenHandler", "h::ok")
     assert phases.check_user_id(req) == HTTP_INTERNAL_SERVER_ERROR
-    assert "did not set req.user" in req.logged[0]
+    assert "did not set req.user" in req.log_text
     assert phases.check_user_id(request(site_dir, "PythonAuthenHandler", "h::login")) == OK
 
 
