@@ -72,6 +72,12 @@ def test_parse():
     assert Cookie.parse("") == {}
 
 
+def test_parse_odd_headers():
+    assert Cookie.parse(" " * 8000) == {} and Cookie.parse(", " * 4000) == {}
+    assert {k: v.value for k, v in Cookie.parse(";;; =x; ,a=1;b==2").items()} == {"a": "1", "b": "=2"}
+    assert Cookie.parse('a="x;y"')["a"].value == '"x'          # a value ends at ";" as browsers send it
+
+
 def test_signed_round_trip_and_format():
     c = SignedCookie("sid", "hello", secret="k")
     line = str(c)
