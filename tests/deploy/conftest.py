@@ -52,6 +52,8 @@ def handler(req):
         while not os.path.exists(os.path.join(STATE, "gate")):
             time.sleep(0.01)
         req.write("second")
+    elif req.uri == "/forbidden":
+        return apache.HTTP_FORBIDDEN
     elif req.uri == "/echo":
         req.write("%s %r" % (req.method, req.read()))
     else:

@@ -22,6 +22,8 @@ def test_pipeline_answers_and_reads_the_body(site, gunicorn):
     assert answer.header("Content-Type") == "text/plain"
     posted = site.get("/echo", port=gunicorn.port, method="POST", body=b"a=1&b=%20two")
     assert posted.text == "POST b'a=1&b=%20two'"
+    refused = site.get("/forbidden", port=gunicorn.port)       # the error path, its page
+    assert refused.status == 403 and "Forbidden" in refused.text
 
 
 def test_req_write_streams_through_the_iterable(site, gunicorn):
