@@ -191,7 +191,7 @@ def table(results, order):
     return "\n".join(rows)
 
 
-def describe_box(args, generator_name, apache):
+def describe_box(args, generator_name, apache, load_before):
     model = ""
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
@@ -204,7 +204,8 @@ def describe_box(args, generator_name, apache):
             f"{platform.python_version()}; load: {generator_name}, {args.connections} connections"
             f" unless named, {args.threads} threads; {args.duration:g} s per run "
             f"(sleep: {args.sleep_duration:g} s), {args.rounds} rounds interleaved, medians; "
-            f"Apache: {apache}")
+            f"Apache: {apache}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} "
+            f"after (other jobs on the machine)")
 
 
 def parse_args(argv):
@@ -241,6 +242,7 @@ def main(argv=None):
     names = [n for n in ALL if n != "apache" or not missing]
     chosen = [s for s in SCENARIOS if not args.only or s.name in args.only]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    load_before = os.getloadavg()[0]
     started, results = [], {}
     with tempfile.TemporaryDirectory(prefix="greenphase-bench-") as workdir:
         os.chmod(workdir, 0o755)           # Apache's children (www-data) read their run files
@@ -269,7 +271,8 @@ def main(argv=None):
         finally:
             for server in started:
                 server.stop()
-    print(describe_box(args, generator_name, missing or "Debian's apache2 + mod_python, event MPM"))
+    print(describe_box(args, generator_name, missing or "Debian's apache2 + mod_python, event MPM",
+                       load_before))
     print()
     print(table(results, chosen))
     return 0
