@@ -27,10 +27,13 @@ START_TIMEOUT = 30.0
 
 APACHE = "/usr/sbin/apache2"
 APACHE_MODULES = Path("/etc/apache2/mods-available")
-# Debian's default set (what a fresh `apt-get install apache2` enables), plus mod_python.
-DEBIAN_MODULES = ["mpm_event", "access_compat", "alias", "auth_basic", "authn_core", "authn_file",
-                  "authz_core", "authz_host", "authz_user", "autoindex", "deflate", "dir", "env",
-                  "filter", "mime", "negotiation", "reqtimeout", "setenvif", "status", "python"]
+# Debian's default set (what a fresh `apt-get install apache2` enables), plus mod_python, in
+# the order apache2.conf's `IncludeOptional mods-enabled/*.load` loads them (alphabetical; the
+# order of equal-priority hooks follows it).
+DEBIAN_MODULES = sorted(["mpm_event", "access_compat", "alias", "auth_basic", "authn_core",
+                         "authn_file", "authz_core", "authz_host", "authz_user", "autoindex",
+                         "deflate", "dir", "env", "filter", "mime", "negotiation", "reqtimeout",
+                         "setenvif", "status", "python"])
 
 
 def greenphase_command(config, *options):
