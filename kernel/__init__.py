@@ -30,6 +30,11 @@ _PUBLIC = {
     "ConfigError": ".config.errors",
     "hookimpl": ".hookspecs",
     "PROJECT": ".hookspecs",
+    "PHASES": ".hookspecs",             # the phase table: (name, run rule) in Apache's order
+    "PHASE_NAMES": ".hookspecs",
+    "RUN_ALL": ".hookspecs",
+    "RUN_FIRST": ".hookspecs",
+    "RUN_FIRST_PHASES": ".hookspecs",
     "Table": ".lifecycle.tables",
     "current_site": ".lifecycle.site",
     "parse_config_file": ".config.syntax",  # the configuration syntax as a tree of nodes
@@ -58,6 +63,7 @@ _PUBLIC = {
     "loader": ".lib.loader",            # the module: import_handler_module, python_path, ...
     "load_file": ".lib.loader",
     "Field": ".lib.forms",
+    "FieldList": ".lib.forms",
     "FieldStorage": ".lib.forms",
     "StringField": ".lib.forms",
     "parse_qs": ".lib.forms",

@@ -50,6 +50,27 @@ PROJECT = "greenphase"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)     # plugins: ``from kernel import hookimpl``
 
+# The phase table: every request phase in Apache's order with its run rule. Declared here
+# once; the pipeline and the handlers plugin derive theirs from it.
+RUN_ALL = "run-all"
+RUN_FIRST = "run-first"
+PHASES = (
+    ("post_read_request", RUN_ALL),
+    ("translate_name", RUN_FIRST),
+    ("map_to_storage", RUN_FIRST),
+    ("header_parser", RUN_ALL),
+    ("access_checker", RUN_ALL),
+    ("check_user_id", RUN_FIRST),
+    ("auth_checker", RUN_FIRST),
+    ("type_checker", RUN_FIRST),
+    ("fixups", RUN_ALL),
+    ("handler", RUN_FIRST),
+    ("log_transaction", RUN_ALL),
+    ("request_cleanup", RUN_ALL),
+)
+PHASE_NAMES = tuple(name for name, _ in PHASES)
+RUN_FIRST_PHASES = frozenset(name for name, rule in PHASES if rule == RUN_FIRST)
+
 
 # -- configuration -----------------------------------------------------------------------
 

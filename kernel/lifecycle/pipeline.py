@@ -5,17 +5,13 @@ import time
 import traceback
 
 from ..config.errors import ConfigError
+from ..hookspecs import PHASE_NAMES, RUN_FIRST_PHASES
 from . import constants as C
 from .error_response import respond, send_error
 from .errors import (SERVER_RETURN, ClientGone, HandlerFailure, InvalidHeader, PhaseError,
                      apply_server_return)
 
 OK, DECLINED, DONE = C.OK, C.DECLINED, C.DONE
-RUN_FIRST = {"translate_name", "map_to_storage", "check_user_id", "auth_checker", "type_checker",
-             "handler"}
-PHASES = ("post_read_request", "translate_name", "map_to_storage", "header_parser",
-          "access_checker", "check_user_id", "auth_checker", "type_checker", "fixups", "handler",
-          "log_transaction", "request_cleanup")
 MAX_REDIRECTS = 10
 
 
@@ -27,7 +23,7 @@ class Pipeline:
         used = {impl.plugin_name: impl.function(site=site)
                 for impl in site.hook.phases_used.get_hookimpls()}
         self.impls = {}
-        for phase in PHASES + ("auth_required", "response_start"):
+        for phase in PHASE_NAMES + ("auth_required", "response_start"):
             caller = getattr(site.hook, phase)
             # pluggy calls the last-registered (and tryfirst) implementations first.
             self.impls[phase] = tuple(
@@ -47,7 +43,7 @@ class Pipeline:
 
     def run(self, req, phase):
         """Run one phase; returns its result (see kernel.hookspecs for the rules)."""
-        first = phase in RUN_FIRST
+        first = phase in RUN_FIRST_PHASES
         req.current_hook = phase
         for name, function in self.impls[phase]:
             try:

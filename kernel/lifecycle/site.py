@@ -4,11 +4,9 @@ Built once at start-up: the plugin manager, the directives, the parsed configura
 server records, the request class with the plugins' extensions, and the logs.
 """
 
-import importlib
 import os
 import traceback
 from functools import cached_property
-from importlib.metadata import entry_points
 
 import pluggy
 
@@ -20,15 +18,14 @@ from ..config.process_directives import PROCESS_DIRECTIVES
 from ..config.errors import ConfigError
 from ..config.merger import Merger
 from ..config.model import canonical_dir
+from . import plugin_checks, plugin_order, plugins as plugin_choice
 from .log_directives import LOG_DIRECTIVES
 from .logs import AccessLog, ErrorLog
 from .pipeline import Pipeline
+from .plugins import CORE_PLUGIN, PLUGIN_DIRECTIVES
 from .request import Request
 from .server import Server
 
-# The built-in core plugin (Apache's mapping, mod_alias, mod_mime, mod_dir): an entry point of
-# the greenphase group like any plugin, and always enabled.
-CORE_PLUGIN = "core"
 _current = None
 
 
@@ -45,10 +42,10 @@ class Site:
         self.config_file = os.path.abspath(config_file)
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(hookspecs)
-        self._load_plugins(plugins, extra_plugins)
+        self.errors = []
+        self._load_plugins(plugins, extra_plugins, defines)
         self.hook = self.pm.hook
         self.state = {}     # per-site data plugins compute in configure(), keyed "plugin.what"
-        self.errors = []
         self.stopping = False           # set by the listener's graceful stop
         self.workers = 1                # processes serving this configuration (the deploy
                                         # worker sets it): mod_python's mpm_query answers from it
@@ -88,30 +85,44 @@ class Site:
         self.access_logs = {s.id: AccessLog(s, opened) for s in self.servers}
 
     # -- plugins -------------------------------------------------------------------------
-    def _load_plugins(self, wanted, extra):
-        """Entry points of the ``greenphase`` group (built-ins included), then extra modules."""
-        found = set()
-        # The core plugin first: among trylast hooks the first registered runs last.
-        for ep in sorted(entry_points(group=PROJECT), key=lambda e: e.name != CORE_PLUGIN):
-            if ep.name in found or (wanted is not None and ep.name not in wanted
-                                    and ep.name != CORE_PLUGIN):
-                continue
-            found.add(ep.name)
-            try:
-                plugin = ep.load()
-            except Exception as exc:
-                raise ConfigError("plugin %s (%s) failed to load: %s: %s"
-                                  % (ep.name, ep.value, type(exc).__name__, exc)) from exc
-            self.pm.register(plugin, ep.name)
-        if CORE_PLUGIN not in found:
+    def _load_plugins(self, wanted, extra, defines):
+        """Choose (see kernel.lifecycle.plugins), import, order and register the plugins, then
+        check every hook implementation. Problems go to self.errors, one line each."""
+        installed = plugin_choice.installed_plugins()
+        if CORE_PLUGIN not in installed:
             raise ConfigError("the core plugin (entry point %r of the 'greenphase' group) is not "
                               "installed; reinstall greenphase (pip install -e .)" % CORE_PLUGIN)
-        missing = set(wanted or ()) - found
-        if missing:
-            raise ConfigError("no such plugin: %s (plugins register in the 'greenphase' "
-                              "entry-point group)" % ", ".join(sorted(missing)))
-        for dotted in extra:
-            self.pm.register(importlib.import_module(dotted), dotted)
+        chosen, self.plugins_left_out, errors = plugin_choice.choose(
+            self.config_file, wanted, extra, defines, installed)
+        self.errors.extend(errors)
+        loaded = []
+        for choice in chosen:
+            try:
+                choice.plugin = plugin_choice.load(choice)
+                choice.constraints = plugin_order.constraints_of(choice.plugin)
+            except ConfigError as exc:
+                self.errors.append(exc)
+                continue
+            except ValueError as exc:
+                self.errors.append(ConfigError("plugin %s: %s" % (choice.name, exc)))
+                continue
+            self.errors.extend(plugin_choice.version_errors(choice))
+            loaded.append(choice)
+        by_name = {c.name: c for c in loaded}
+        order, edges, errors = plugin_order.linear_order(
+            [c.name for c in loaded], {c.name: c.constraints for c in loaded}, set(installed))
+        self.errors.extend(errors)
+        # pluggy calls the last registered first (within a band): register in reverse order.
+        core = CORE_PLUGIN, installed[CORE_PLUGIN].entry_point.load()
+        for name, plugin in [core] + [(n, by_name[n].plugin) for n in reversed(order)]:
+            try:
+                plugin_checks.register(self.pm, plugin, name)
+            except ConfigError as exc:
+                self.errors.append(exc)
+                by_name.pop(name, None)
+        self.plugins_enabled = [by_name[n] for n in order if n in by_name]
+        self.errors.extend(plugin_order.band_errors(self.pm, edges))
+        self.errors.extend(plugin_checks.check_hooks(self.pm))
 
     # -- shutdown ------------------------------------------------------------------------
     def register_cleanup(self, callback, data=None):
@@ -138,7 +149,8 @@ class Site:
     def _collect_directives(self):
         """The kernel's own directives, then each plugin's (a name declared twice is an error)."""
         directives = {}
-        declared = [("kernel", CORE_DIRECTIVES + LOG_DIRECTIVES + PROCESS_DIRECTIVES)] + [
+        declared = [("kernel", CORE_DIRECTIVES + LOG_DIRECTIVES + PROCESS_DIRECTIVES
+                                 + PLUGIN_DIRECTIVES)] + [
             (impl.plugin_name, impl.function() or ())
             for impl in self.pm.hook.register_directives.get_hookimpls()]
         for plugin_name, declarations in declared:

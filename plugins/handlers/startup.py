@@ -2,7 +2,7 @@
 
 from functools import reduce
 
-from kernel import ConfigError, loader
+from kernel import PHASE_NAMES, ConfigError, loader
 
 from . import dispatch
 from .directives import HANDLER_DIRECTIVES, default_function
@@ -36,8 +36,10 @@ PHASE_OF = {
     "PythonLogHandler": ("log_transaction",),
     "PythonCleanupHandler": ("request_cleanup",),
 }
-ORDER = ("post_read_request", "translate_name", "header_parser", "access_checker",
-         "check_user_id", "auth_checker", "type_checker", "fixups", "handler", "log_transaction")
+# The phases a handler added at run time can still reach, in the kernel's phase order
+# (PythonCleanupHandler cannot be added).
+ORDER = tuple(phase for phase in PHASE_NAMES
+              if phase != "request_cleanup" and any(phase in p for p in PHASE_OF.values()))
 
 
 def phases_used(in_use):
