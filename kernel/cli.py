@@ -1,16 +1,32 @@
-"""``greenphase serve`` and ``greenphase check``."""
+"""greenphase: serve, check or describe an Apache-style configuration.
+
+greenphase serve --config FILE      serve it (gunicorn's arbiter, one worker per core)
+greenphase check --config FILE      report every configuration error with file:line
+greenphase plugins [--config FILE]  installed plugins, which this site enables and why,
+                                    and each phase's implementations in call order
+"""
 
 import argparse
 import sys
 
+PLUGINS_HELP = ("comma-separated plugin names: the exact list to enable (the core is always "
+                "on); -NAME leaves one out of the default list (the built-ins, then LoadPlugin "
+                "lines)")
+
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="greenphase", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("serve", "serve a configuration"), ("check", "report every configuration error")):
-        cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("--config", "-f", required=True, help="Apache-style configuration file")
-        cmd.add_argument("--plugins", help="comma-separated plugin names to enable (default: all installed)")
+    parser = argparse.ArgumentParser(prog="greenphase", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="store_true",
+                        help="print greenphase's version and the enabled plugins' versions")
+    sub = parser.add_subparsers(dest="command")
+    for name, text in (("serve", "serve a configuration"),
+                       ("check", "report every configuration error"),
+                       ("plugins", "list the plugins and the hooks they implement, in call order")):
+        cmd = sub.add_parser(name, help=text, description=text)
+        cmd.add_argument("--config", "-f", required=name != "plugins",
+                         help="Apache-style configuration file")
+        cmd.add_argument("--plugins", help=PLUGINS_HELP)
         cmd.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                          help="also register this importable module as a plugin (repeatable)")
         cmd.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]",
@@ -18,11 +34,23 @@ def _parser():
         if name == "serve":
             from .deploy.serve import add_arguments
             add_arguments(cmd)
+        if name == "plugins":
+            cmd.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from .cli_info import print_version
+        return print_version()
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.command == "plugins":
+        from .cli_info import plugins_command
+        return plugins_command(args)
     if args.command == "serve" and not args.single:
         from .deploy.serve import serve     # the arbiter: it imports no plugin itself
         return serve(args)

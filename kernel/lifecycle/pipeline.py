@@ -59,6 +59,7 @@ class Pipeline:
                 if first:
                     return OK
                 continue
+            req.current_plugin = name       # who ended the phase (named if the result is invalid)
             return result
         return DECLINED if first else OK
 

@@ -94,3 +94,28 @@ def band_errors(pm, edges):
 
 def _band_name(band):
     return ("tryfirst", "in the normal band", "trylast")[band]
+
+
+def apply_order(pm, order):
+    """Make every hook call its implementations in (band, position in ``order``) order; the
+    core plugin, absent from ``order``, comes last in its band.
+
+    pluggy orders the trylast band by first registration and the others by last
+    registration, so no registration order gives one rule for all bands; the kernel sets
+    the order itself. (pluggy keeps each hook's implementations in ``_hookimpls``, called
+    from the end, with wrappers after the plain ones; tests/kernel/test_plugin_order.py
+    fails if that changes.)"""
+    position = {name: i for i, name in enumerate(order)}
+    last = len(order)
+
+    def key(impl):
+        band = 0 if impl.tryfirst else 2 if impl.trylast else 1
+        return band, position.get(impl.plugin_name, last)
+
+    for caller in vars(pm.hook).values():
+        impls = getattr(caller, "_hookimpls", None)
+        if not impls:
+            continue
+        plain = [i for i in impls if not (i.hookwrapper or i.wrapper)]
+        wrappers = [i for i in impls if i.hookwrapper or i.wrapper]
+        impls[:] = sorted(plain, key=key, reverse=True) + wrappers

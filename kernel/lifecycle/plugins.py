@@ -250,8 +250,8 @@ def _is_file(target):
 
 def _load_file_plugin(chosen, target, config_file, file, line, errors, why):
     """A plugin file named relative to the configuration file's folder (like tox's toxfile)."""
-    path = target if os.path.isabs(target) else os.path.join(
-        os.path.dirname(os.path.abspath(config_file)), target)
+    path = os.path.normpath(target if os.path.isabs(target) else os.path.join(
+        os.path.dirname(os.path.abspath(config_file)), target))
     name = os.path.splitext(os.path.basename(path))[0]
     if not os.path.isfile(path):
         errors.append(ConfigError("%s: no such plugin file %s" % (why, path), file, line))

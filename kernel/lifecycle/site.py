@@ -112,15 +112,15 @@ class Site:
         order, edges, errors = plugin_order.linear_order(
             [c.name for c in loaded], {c.name: c.constraints for c in loaded}, set(installed))
         self.errors.extend(errors)
-        # pluggy calls the last registered first (within a band): register in reverse order.
         core = CORE_PLUGIN, installed[CORE_PLUGIN].entry_point.load()
-        for name, plugin in [core] + [(n, by_name[n].plugin) for n in reversed(order)]:
+        for name, plugin in [core] + [(n, by_name[n].plugin) for n in order]:
             try:
                 plugin_checks.register(self.pm, plugin, name)
             except ConfigError as exc:
                 self.errors.append(exc)
                 by_name.pop(name, None)
         self.plugins_enabled = [by_name[n] for n in order if n in by_name]
+        plugin_order.apply_order(self.pm, [c.name for c in self.plugins_enabled])
         self.errors.extend(plugin_order.band_errors(self.pm, edges))
         self.errors.extend(plugin_checks.check_hooks(self.pm))
 
@@ -152,14 +152,19 @@ class Site:
         declared = [("kernel", CORE_DIRECTIVES + LOG_DIRECTIVES + PROCESS_DIRECTIVES
                                  + PLUGIN_DIRECTIVES)] + [
             (impl.plugin_name, impl.function() or ())
-            for impl in self.pm.hook.register_directives.get_hookimpls()]
+            for impl in reversed(self.pm.hook.register_directives.get_hookimpls())]
+        owner = {}                      # lower-case name -> who declared it first
         for plugin_name, declarations in declared:
             for directive in declarations:
                 key = directive.name.lower()
-                if key in {n.lower() for n in directives}:
-                    self.errors.append(ConfigError("directive %s is declared twice (plugin %s)"
-                                                   % (directive.name, plugin_name)))
+                if key in owner:
+                    first = owner[key]
+                    self.errors.append(ConfigError(
+                        "directive %s is declared by both %s and plugin %s"
+                        % (directive.name, first if first == "kernel" else "plugin " + first,
+                           plugin_name)))
                     continue
+                owner[key] = plugin_name
                 directives[directive.name] = directive
         return directives
 
@@ -195,6 +200,8 @@ class Site:
     def server_for(self, hostname, local_port):
         """Name-based virtual hosting: the first vhost on this port naming the host, else the
         first vhost on this port, else the main server."""
+        if not self.vhosts:
+            return self.main_server
         candidates = self._vhosts_by_port.get(local_port)
         if candidates is None:
             candidates = self._vhosts_by_port[local_port] = [
