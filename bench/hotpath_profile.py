@@ -52,7 +52,7 @@ GROUPS = [
     ("Table (headers_in/out, notes)", "tables", r".*"),
     ("head parsing (request line, headers, path)", "", r"^(from_message|normalize_path|"
      r"hostname_of|parsed_uri|Head\..*|redirected)$"),
-    ("HTTP read + httptools callbacks", "", r"^(fill|next_message|on_message_begin|on_url|"
+    ("HTTP read + httptools callbacks", "", r"^(fill|_feed|next_message|on_message_begin|on_url|"
      r"on_header|on_headers_complete|on_body|on_message_complete|serve)$"),
     ("response head (status line, headers, framing)", "", r"^(_head_bytes|_?header_lines|"
      r"_?status_line|date_and_server|keep_alive_ok)$"),
