@@ -2,7 +2,7 @@
 
 import os
 
-from fakereq import FakeRequest
+from kernel.testing import FakeRequest
 
 from plugins.psp.compiler import compile_template, parse_string
 
