@@ -5,7 +5,7 @@ POSTed fields); ``parse_header`` takes str or bytes (3.5: bytes only).
 """
 
 from kernel import (
-    Field, FieldStorage, StringField, apply_fs_data, parse_qs, parse_qsl, redirect)
+    Field, FieldList, FieldStorage, StringField, apply_fs_data, parse_qs, parse_qsl, redirect)
 
 __all__ = ["Field", "FieldList", "FieldStorage", "StringField", "apply_fs_data",
            "parse_header", "parse_qs", "parse_qsl", "redirect"]
@@ -13,16 +13,6 @@ __all__ = ["Field", "FieldList", "FieldStorage", "StringField", "apply_fs_data",
 PY2 = False
 MethodWrapper = type(object.__call__)
 readBlockSize = 65368       # 3.5's longest line read from a multipart body
-
-
-class FieldList(list):
-    """3.5's list of fields, with ``table()``: ``{name: [fields]}`` in submission order."""
-
-    def table(self):
-        table = {}
-        for item in self:
-            table.setdefault(item.name, []).append(item)
-        return table
 
 
 def parse_header(line):

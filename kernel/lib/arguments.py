@@ -62,11 +62,12 @@ class MissingArgument(TypeError):
 
 
 def form_arguments(fs):
-    """{name: value} of a FieldStorage: uploads as Field objects, others as str; a name
-    given several times maps to the list of its values."""
+    """{name: value} of a FieldStorage: uploads as Field objects, others as plain str (their
+    ``.value``, as mod_python passed them); a name given several times maps to the list of
+    its values."""
     grouped = {}
     for field in fs.list:
-        grouped.setdefault(field.name, []).append(field)
+        grouped.setdefault(field.name, []).append(field if field.filename else field.value)
     return {name: values[0] if len(values) == 1 else values for name, values in grouped.items()}
 
 

@@ -97,7 +97,7 @@ class Field:
         return data
 
     def __repr__(self):
-        return "Field(%r, filename=%r)" % (self.name, self.filename)
+        return "Field(%r, %r)" % (self.name, self.value)     # mod_python's (reads the file)
 
 
 class StringField(str):
@@ -126,6 +126,20 @@ class StringField(str):
     def file(self):
         return io.StringIO(self)
 
+    def __repr__(self):
+        return "Field(%r, %r)" % (self.name, str(self))       # mod_python's
+
+
+class FieldList(list):
+    """``FieldStorage.list``: the fields in submission order; ``table()`` groups them as
+    ``{name: [fields]}`` (mod_python's)."""
+
+    def table(self):
+        table = {}
+        for field in self:
+            table.setdefault(field.name, []).append(field)
+        return table
+
 
 # -- FieldStorage --------------------------------------------------------------------------
 
@@ -139,7 +153,7 @@ class FieldStorage:
 
     def __init__(self, req, keep_blank_values=0, strict_parsing=0, file_callback=None,
                  field_callback=None):
-        self.list = []
+        self.list = FieldList()
         try:
             if req.args:
                 self._add_pairs(parse_qsl(req.args, keep_blank_values, strict_parsing))
@@ -242,13 +256,13 @@ class FieldStorage:
         kept = [field for field in self.list if field.name != name]
         if len(kept) == len(self.list) and not missing_ok:
             raise KeyError(name)
-        self.list = kept
+        self.list = FieldList(kept)
 
     def clear(self):
-        self.list = []
+        self.list = FieldList()
 
     def __repr__(self):
-        return "FieldStorage(%r)" % self.list
+        return repr(self.list.table())      # mod_python's: {name: [Field(...), ...]}
 
 
 class _Part:

@@ -1,23 +1,53 @@
-"""Apache's table: string keys compared case-insensitively, several values per key allowed."""
+"""Apache's table (mod_python's ``mp_table``): string keys compared case-insensitively,
+several values per key allowed, behaving as mod_python 3.5's table down to its exceptions.
+
+* ``t[k] = v`` replaces every value of ``k``; ``t.add(k, v)`` appends one more.
+* ``t[k]`` is the value, or a list when ``k`` has several; a missing key is a KeyError.
+* ``t.get(k, default)`` and ``t.setdefault(k, default)`` answer the *first* value.
+* ``keys()``, ``values()``, ``items()``, ``len()`` and iteration go entry by entry (a key
+  added twice is there twice), in insertion order.
+* ``del t[k]`` of a missing key does nothing (Apache's ``apr_table_unset``).
+* Keys and values are ``str``; ``bytes`` are accepted and read as ISO-8859-1. Anything else
+  is a TypeError for ``[]=``, ``add``, ``in`` and lookups; ``table(mapping_or_pairs)`` and
+  ``update`` convert other values with ``str()``, as 3.5 did.
+* Unhashable; equal to a table or dict with the same ``{key: value or list}``.
+
+Differences from 3.5: ``table(pairs)`` keeps a key given twice twice (3.5 kept the last);
+``update`` also takes pairs; any ``str`` is accepted (3.5 refused characters outside
+ISO-8859-1). ``getlist``, ``getfirst`` and ``pop`` are greenphase's additions.
+"""
+
+
+def _text(value, what):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("latin-1")
+    raise TypeError("table %ss must be str (or bytes), not %s" % (what, type(value).__name__))
+
+
+def _converted(value):
+    """What 3.5 stored for a value given to ``table()`` or ``update()``: its ``str()``."""
+    if isinstance(value, (str, bytes, bytearray)):
+        return _text(value, "value")
+    return str(value)
 
 
 class Table:
-    """``t[k] = v`` replaces, ``t.add(k, v)`` appends, ``t[k]`` is a str or, for several
-    values, a list. Iteration order is insertion order; ``items()`` yields each value."""
+    """Apache's table: see the module docstring."""
 
     __slots__ = ("_items",)
 
-    def __init__(self, init=None):
+    def __init__(self, items=None):
         self._items = []          # [lowerkey, key, value]
-        if init:
-            pairs = init.items() if hasattr(init, "items") else init
-            for k, v in pairs:
-                self.add(k, v)
-
-    @staticmethod
-    def _check(key, value):
-        if not isinstance(key, str) or not isinstance(value, str):
-            raise TypeError("table keys and values must be str")
+        if items:
+            if hasattr(items, "keys"):
+                for key in items.keys():
+                    self[_converted(key)] = _converted(items[key])
+            else:
+                for i, pair in enumerate(items):
+                    key, value = _pair(pair, i)
+                    self.add(_converted(key), _converted(value))
 
     @classmethod
     def from_pairs(cls, pairs):
@@ -26,12 +56,13 @@ class Table:
         table._items = [[key.lower(), key, value] for key, value in pairs]
         return table
 
+    # -- writing -----------------------------------------------------------------------
     def add(self, key, value):
-        self._check(key, value)
+        key, value = _text(key, "key"), _text(value, "value")
         self._items.append([key.lower(), key, value])
 
     def __setitem__(self, key, value):
-        self._check(key, value)
+        key, value = _text(key, "key"), _text(value, "value")
         low = key.lower()
         items = self._items
         for i, item in enumerate(items):
@@ -42,43 +73,22 @@ class Table:
                 return
         items.append([low, key, value])
 
-    def __getitem__(self, key):
-        low = key.lower()
-        found = [item[2] for item in self._items if item[0] == low]
-        if not found:
-            raise KeyError(key)
-        return found[0] if len(found) == 1 else found
+    def __delitem__(self, key):
+        low = _text(key, "key").lower()
+        self._items = [item for item in self._items if item[0] != low]
 
-    def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def getlist(self, key):
-        low = key.lower()
-        return [item[2] for item in self._items if item[0] == low]
-
-    def getfirst(self, key, default=None):
-        low = key.lower()
-        for item in self._items:
-            if item[0] == low:
-                return item[2]
-        return default
-
-    def setdefault(self, key, value):
+    def setdefault(self, key, default=None):
         found = self.getfirst(key)
         if found is None:
-            self.add(key, value)
-            return value
+            found = "" if default is None else _text(default, "value")
+            self.add(key, found)
         return found
 
-    def __delitem__(self, key):
-        low = key.lower()
-        before = len(self._items)
-        self._items = [item for item in self._items if item[0] != low]
-        if len(self._items) == before:
-            raise KeyError(key)
+    def update(self, other):
+        pairs = ((k, other[k]) for k in other.keys()) if hasattr(other, "keys") else other
+        for i, pair in enumerate(pairs):
+            key, value = _pair(pair, i)
+            self[_converted(key)] = _converted(value)
 
     def pop(self, key, *default):
         try:
@@ -90,10 +100,43 @@ class Table:
         del self[key]
         return value
 
+    def popitem(self):
+        """Remove and return the first (key, value) entry."""
+        if not self._items:
+            raise KeyError("popitem(): table is empty")
+        _, key, value = self._items.pop(0)
+        return key, value
+
+    def clear(self):
+        self._items = []
+
+    # -- reading -----------------------------------------------------------------------
+    def __getitem__(self, key):
+        low = _text(key, "key").lower()
+        found = [item[2] for item in self._items if item[0] == low]
+        if not found:
+            raise KeyError(key)
+        return found[0] if len(found) == 1 else found
+
+    def get(self, key, default=None):
+        """The first value of ``key`` (a str, never a list), or ``default``."""
+        low = _text(key, "key").lower()
+        for item in self._items:
+            if item[0] == low:
+                return item[2]
+        return default
+
+    getfirst = get
+
+    def getlist(self, key):
+        low = _text(key, "key").lower()
+        return [item[2] for item in self._items if item[0] == low]
+
+    def has_key(self, key):
+        return key in self
+
     def __contains__(self, key):
-        if not isinstance(key, str):
-            return False
-        low = key.lower()
+        low = _text(key, "key").lower()
         return any(item[0] == low for item in self._items)
 
     def __len__(self):
@@ -102,45 +145,67 @@ class Table:
     def __bool__(self):
         return bool(self._items)
 
-    def __iter__(self):
-        return iter(self.keys())
-
     def keys(self):
-        seen, out = set(), []
-        for low, key, _ in self._items:
-            if low not in seen:
-                seen.add(low)
-                out.append(key)
-        return out
+        return [item[1] for item in self._items]
 
     def values(self):
-        return [self[k] for k in self.keys()]
+        return [item[2] for item in self._items]
 
     def items(self):
         """Every (key, value) pair, repeated keys included (how headers go on the wire)."""
-        return [(key, value) for _, key, value in self._items]
+        return [(item[1], item[2]) for item in self._items]
 
-    def clear(self):
-        self._items = []
+    def __iter__(self):
+        return self._iterate(1)
 
-    def update(self, other):
-        pairs = other.items() if hasattr(other, "items") else other
-        for k, v in pairs:
-            self[k] = v
+    def iterkeys(self):
+        return self._iterate(1)
+
+    def itervalues(self):
+        return self._iterate(2)
+
+    def iteritems(self):
+        return self._iterate(None)
+
+    def _iterate(self, index):
+        items = self._items
+        size = len(items)
+        for i in range(size):
+            if len(self._items) != size:
+                raise RuntimeError("table changed size during iteration")
+            item = items[i]
+            yield (item[1], item[2]) if index is None else item[index]
+        if len(self._items) != size:
+            raise RuntimeError("table changed size during iteration")
 
     def copy(self):
-        t = Table()
-        t._items = [list(item) for item in self._items]
-        return t
+        table = Table()
+        table._items = [list(item) for item in self._items]
+        return table
 
     __hash__ = None
 
+    def _as_dict(self):
+        return {key: self[key] for key in dict.fromkeys(item[1] for item in self._items)}
+
     def __eq__(self, other):
         if isinstance(other, Table):
-            return self.items() == other.items()
+            return self._as_dict() == other._as_dict()
         if isinstance(other, dict):
-            return {k.lower(): v for k, v in self.items()} == {k.lower(): v for k, v in other.items()}
+            return self._as_dict() == other
         return NotImplemented
 
     def __repr__(self):
-        return "Table(%r)" % self.items()
+        return "{%s}" % ", ".join("%r: %r" % (key, value) for _, key, value in self._items)
+
+
+def _pair(pair, index):
+    try:
+        items = list(pair)
+    except TypeError:
+        raise TypeError("cannot convert table update sequence element #%d to a sequence"
+                        % index) from None
+    if len(items) != 2:
+        raise ValueError("table update sequence element #%d has length %d; 2 is required"
+                         % (index, len(items)))
+    return items

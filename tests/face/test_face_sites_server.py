@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from support.httpclient import get
-from support.server import serve
+from support.server import Server, free_port, greenphase_command, serve, write_config
 
 HANDLERS = '''
     import sys
@@ -101,9 +101,15 @@ def test_a_site_naming_psp_wsgi_and_cgihandler_starts_and_serves(serve_site):
     assert get(port, "/cgi/hello.py").text == "cgi ok\n"
 
 
-def start(site, tmp_path_factory, args=()):
-    return serve(site / "site.conf", cwd=str(site), directory=str(tmp_path_factory.mktemp("conf")),
-                 args=args)
+def start(site, tmp_path_factory, workers=None):
+    """``greenphase serve --single`` (the harness's default), or the arbiter with workers."""
+    if workers is None:
+        return serve(site / "site.conf", cwd=str(site),
+                     directory=str(tmp_path_factory.mktemp("conf")))
+    port = free_port()
+    config = write_config(site / "site.conf", port, tmp_path_factory.mktemp("conf"))
+    return Server(config, port, cwd=str(site), command=greenphase_command() + [
+        "serve", "--workers", str(workers), "--config", str(config)])
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +164,7 @@ def test_register_cleanup_runs_at_shutdown(site, tmp_path_factory):
 
 def test_mpm_query_reports_the_worker_processes(serve_site, site, tmp_path_factory):
     assert get(serve_site.port, "/h/mpm").text == "forked=0 daemons=1 threaded=1"
-    server = start(site, tmp_path_factory, args=("--workers", "2"))
+    server = start(site, tmp_path_factory, workers=2)
     try:
         # AP_MPMQ_STATIC (1): forked, with a fixed number of processes
         assert get(server.port, "/h/mpm").text == "forked=1 daemons=2 threaded=1"

@@ -271,7 +271,7 @@ def test_string_field_attributes():
     field = FieldStorage(FakeRequest(args="a=x"))["a"]
     assert field.value == "x" and field.name == "a" and field.filename is None
     assert field.file.read() == "x"
-    assert repr(field) == "'x'"
+    assert repr(field) == "Field('a', 'x')"        # mod_python's repr
 
 
 # -- argument matching ----------------------------------------------------------------------
