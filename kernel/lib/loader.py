@@ -94,6 +94,13 @@ def scope_of(module_name):
     return tuple(_scopes.get(module_name.partition(".")[0], ()))
 
 
+def scoped_builtins(directory, search_dirs=()):
+    """Builtins for code run from a file in ``directory`` without being a module of its own
+    (a CGI script executed per request): its ``import`` finds modules there, then in
+    ``search_dirs``, as a handler module's does."""
+    return _builtins_for(_root(directory, search_dirs))
+
+
 # -- finding -----------------------------------------------------------------------------
 
 def _absolute(directory):

@@ -13,8 +13,8 @@ they are done (:class:`DirectoryGate`); the original directory comes back when n
 import os
 import threading
 
-from kernel import SERVER_RETURN, loader
-from kernel import HTTP_NOT_FOUND
+from greenphase import SERVER_RETURN, loader
+from greenphase import HTTP_NOT_FOUND
 
 from . import switch
 from .streams import CGIStdin, CGIStdout
@@ -98,19 +98,13 @@ def compiled(path):
     return code
 
 
-def _scoped_builtins(directory, search_dirs):
-    """Builtins whose ``import`` finds modules next to the script first (the loader's rule
-    for handler modules)."""
-    return loader._builtins_for(loader._root(directory, search_dirs))
-
-
 def run(req, path, search_dirs=()):
     """Execute the script at ``path`` for ``req`` with CGI stdin/stdout/environ."""
     code = compiled(path)
     directory = os.path.dirname(path)
     stdout = CGIStdout(req)
     namespace = {"__name__": "__main__", "__file__": path,
-                 "__builtins__": _scoped_builtins(directory, search_dirs)}
+                 "__builtins__": loader.scoped_builtins(directory, search_dirs)}
     previous = switch.enter(build_cgi_env(req), CGIStdin(req), stdout)
     gate.enter(directory)
     try:
