@@ -5,8 +5,8 @@ import os
 import stat
 from urllib.parse import quote
 
-from kernel import constants as C
-from kernel import hookimpl, options_of
+from greenphase import constants as C
+from greenphase import hookimpl, options_of
 
 DIRECTORY_TYPE = C.DIR_MAGIC_TYPE
 
@@ -65,12 +65,23 @@ def _alias_rest(uri, url):
     return None
 
 
-@hookimpl(trylast=True)
-def map_to_storage(req):
-    """Apache's path walk: the longest existing prefix is the file, the rest is path_info."""
-    filename = req.filename
-    if filename is None:
-        return C.OK
+# file name -> (path, path_info) of a walk that ended on a file that is no directory: nothing
+# below such a file can exist, so one stat() of it re-checks the whole answer.
+_walks = {}
+WALKS_KEPT = 2048
+
+
+def _walk(filename):
+    """(path, path_info, stat result or None) of the path walk, or a status when forbidden."""
+    known = _walks.get(filename)
+    if known is not None:
+        try:
+            st = os.stat(known[0])
+        except OSError:
+            st = None
+        if st is not None and not stat.S_ISDIR(st.st_mode):
+            return known[0], known[1], st
+        del _walks[filename]
     path = os.path.normpath(filename)
     rest = "/" if filename.endswith("/") and path != "/" else ""
     st = None
@@ -92,6 +103,23 @@ def map_to_storage(req):
         elif rest:
             first, sep, after = rest[1:].partition("/")
             path, rest, st = os.path.join(path, first), sep + after, None
+    elif st is not None:
+        if len(_walks) >= WALKS_KEPT:
+            _walks.clear()
+        _walks[filename] = (path, rest)
+    return path, rest, st
+
+
+@hookimpl(trylast=True)
+def map_to_storage(req):
+    """Apache's path walk: the longest existing prefix is the file, the rest is path_info."""
+    filename = req.filename
+    if filename is None:
+        return C.OK
+    walked = _walk(filename)
+    if type(walked) is int:
+        return walked
+    path, rest, st = walked
     if os.path.basename(path).startswith(".ht"):
         # Apache's stock configuration denies .htaccess, .htpasswd and the like everywhere.
         return C.HTTP_FORBIDDEN

@@ -63,7 +63,7 @@ class Connection(RequestParsing):
                             + 4096)
         self.parser = httptools.HttpRequestParser(self)
         self.pending = bytearray()
-        self.flush_scheduled = False
+        self.flush_scheduled = None     # the hub callback that sends queued output
         self.raw = sock._sock           # the non-blocking socket under gevent's
         self.writable = None            # a write watcher, while queued output waits
         self.loop = gevent.get_hub().loop
@@ -220,6 +220,10 @@ class Connection(RequestParsing):
         if self.pending:
             data = bytes(self.pending) + data
             self.pending.clear()
+        if self.flush_scheduled:
+            # Everything queued goes out here: the hub callback would find nothing to send.
+            self.flush_scheduled.stop()
+            self.flush_scheduled = None
         # A plain send() loop: gevent's sendall() asks getsockopt(SO_SNDBUF) on every call.
         send = self.sock.send
         self.sending = True
@@ -245,13 +249,12 @@ class Connection(RequestParsing):
         if len(self.pending) > QUEUE_LIMIT:
             self.send_raw(b"")
         elif not self.flush_scheduled:
-            self.flush_scheduled = True
-            self.loop.run_callback(self._flush_queued)
+            self.flush_scheduled = self.loop.run_callback(self._flush_queued)
 
     def _flush_queued(self):
         """In the hub: hand the socket what it takes now, never block; what it cannot take
         yet goes when the socket is writable again."""
-        self.flush_scheduled = False
+        self.flush_scheduled = None
         if self.pending and not self.aborted:
             try:
                 sent = self.raw.send(self.pending)

@@ -55,6 +55,10 @@ def normalize_path(raw):
 _HOST = re.compile(r"(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]*))(?::(\d{0,5}))?\Z")
 
 
+_hostnames = {}            # Host value -> hostname: clients send the same Host again and again
+HOSTNAMES_KEPT = 256
+
+
 def hostname_of(host):
     """The host part of a Host header, lower-cased ('[::1]:80' -> '::1'), or None.
 
@@ -62,10 +66,18 @@ def hostname_of(host):
     into redirects and URLs the server builds."""
     if not host:
         return None
+    known = _hostnames.get(host)
+    if known is not None:
+        return known
     match = _HOST.match(host)
     if not match or (match.group(3) and int(match.group(3)) > 65535):
         raise BadRequest(400, "malformed Host header")
-    return (match.group(1) or match.group(2)).lower() or None
+    name = (match.group(1) or match.group(2)).lower() or None
+    if name is not None:
+        if len(_hostnames) >= HOSTNAMES_KEPT:
+            _hostnames.clear()
+        _hostnames[host] = name
+    return name
 
 
 class Head:

@@ -21,7 +21,7 @@ from ..config.model import canonical_dir
 from . import plugin_checks, plugin_order, plugins as plugin_choice
 from .log_directives import LOG_DIRECTIVES
 from .logs import AccessLog, ErrorLog
-from .pipeline import Pipeline
+from .trace import TRACE_DIRECTIVES, pipeline_for
 from .plugins import CORE_PLUGIN, PLUGIN_DIRECTIVES
 from .request import Request
 from .server import Server
@@ -38,8 +38,10 @@ def current():
 class Site:
     """Everything needed to serve one configuration."""
 
-    def __init__(self, config_file, plugins=None, extra_plugins=(), defines=None):
+    def __init__(self, config_file, plugins=None, extra_plugins=(), defines=None,
+                 trace_hooks=False):
         self.config_file = os.path.abspath(config_file)
+        self.trace_hooks = trace_hooks      # --trace-hooks: trace every request's phase calls
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.errors = []
@@ -75,8 +77,8 @@ class Site:
     @cached_property
     def pipeline(self):
         """Each phase's implementations in call order, looked up on first use (after the
-        plugins' ``configure``)."""
-        return Pipeline(self)
+        plugins' ``configure``); the traced one only when a trace is asked for."""
+        return pipeline_for(self, self.trace_hooks)
 
     def open_logs(self):
         """Open the error log and the access logs, before serving (``check`` opens none)."""
@@ -150,7 +152,7 @@ class Site:
         """The kernel's own directives, then each plugin's (a name declared twice is an error)."""
         directives = {}
         declared = [("kernel", CORE_DIRECTIVES + LOG_DIRECTIVES + PROCESS_DIRECTIVES
-                                 + PLUGIN_DIRECTIVES)] + [
+                                 + PLUGIN_DIRECTIVES + TRACE_DIRECTIVES)] + [
             (impl.plugin_name, impl.function() or ())
             for impl in reversed(self.pm.hook.register_directives.get_hookimpls())]
         owner = {}                      # lower-case name -> who declared it first
