@@ -64,7 +64,8 @@ def main(argv=None):
     defines = dict(d.partition("=")[::2] for d in args.defines)
     plugins = [p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None
     try:
-        site = Site(args.config, plugins=plugins, extra_plugins=args.plugin, defines=defines)
+        site = Site(args.config, plugins=plugins, extra_plugins=args.plugin, defines=defines,
+                    trace_hooks=getattr(args, "trace_hooks", False))
     except ConfigError as exc:
         print("greenphase: %s" % exc, file=sys.stderr)
         return 1

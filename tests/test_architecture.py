@@ -152,25 +152,65 @@ def test_imports_follow_the_edges():
     assert not broken, "\n".join(broken)
 
 
-def test_plugins_and_face_use_only_public_kernel_names():
+def public_name_violations(name, path, plugin):
+    """Lines where a module reaches past the public list. A plugin (``plugin``) imports from
+    ``greenphase`` only; the face may also write ``from kernel import X`` (``kernel`` stays the
+    implementation, and works for old third-party plugins)."""
     public = set(kernel.__all__)
-    outside = modules("plugins", "mod_python")
-    outside.update({n: p for n, p in ALL_MODULES.items() if n.startswith("kernel.coreplugin")})
+    for target, names, line in imports_of(name, path):
+        where = "%s:%d" % (path, line)
+        top = target.split(".")[0]
+        if top not in ("kernel", "greenphase"):
+            continue
+        if target.startswith("kernel.coreplugin") and name.startswith("kernel.coreplugin"):
+            continue        # the core plugin's own modules
+        if target.startswith(("kernel.", "greenphase.")):
+            yield "%s imports the module %s (use `from greenphase import X`)" % (where, target)
+        elif target == "kernel" and plugin:
+            yield "%s imports from kernel (a plugin uses `from greenphase import X`)" % where
+        elif names is None:
+            if plugin or target == "greenphase":
+                yield "%s: import %s (use `from greenphase import X`)" % (where, target)
+        else:
+            for n in names:
+                if n not in public:
+                    yield "%s imports %s.%s, which is not in greenphase.__all__" % (where, target, n)
+
+
+def test_plugins_and_face_use_only_public_kernel_names():
+    outside = {n: (p, True) for n, p in modules("plugins").items()}
+    outside.update({n: (p, False) for n, p in modules("mod_python").items()})
+    outside.update({n: (p, True) for n, p in ALL_MODULES.items() if n.startswith("kernel.coreplugin")})
     broken = []
-    for name, path in outside.items():
-        for target, names, line in project_imports(name, path):
-            where = "%s:%d" % (path.relative_to(ROOT), line)
-            if target.startswith("kernel.coreplugin") and name.startswith("kernel.coreplugin"):
-                continue        # the core plugin's own modules
-            if target.startswith("kernel."):
-                broken.append("%s imports the kernel module %s (use `from kernel import X`)" % (where, target))
-            elif target == "kernel":
-                if names is None and not name.startswith("mod_python"):
-                    broken.append("%s: import kernel (use `from kernel import X`)" % where)
-                for n in names or ():
-                    if n not in public:
-                        broken.append("%s imports kernel.%s, which is not in kernel.__all__" % (where, n))
-    assert not broken, "\n".join(broken)
+    for name, (path, plugin) in outside.items():
+        broken += public_name_violations(name, path, plugin)
+    assert not broken, "\n".join(b.replace(str(ROOT) + "/", "") for b in broken)
+
+
+def test_the_check_catches_a_plugin_past_the_public_list(tmp_path):
+    """The check above really fails: a plugin importing from kernel, a kernel submodule, or a
+    name outside greenphase.__all__, is named with its line."""
+    bad = tmp_path / "bad.py"
+    bad.write_text("from kernel import hookimpl\n"
+                   "from kernel.lifecycle.pipeline import Pipeline\n"
+                   "from greenphase import no_such_name\n"
+                   "import greenphase.testing\n"
+                   "from greenphase import hookimpl, OK\n")
+    found = list(public_name_violations("plugins.bad", bad, True))
+    assert [f.split(":")[1].split()[0] for f in found] == ["1", "2", "3", "4"], found
+    assert "from kernel" in found[0] and "kernel.lifecycle.pipeline" in found[1]
+    assert "no_such_name" in found[2]
+    # the face may keep `from kernel import X`
+    assert list(public_name_violations("mod_python.x", bad, False))[0].startswith("%s:2" % bad)
+
+
+def test_greenphase_is_exactly_the_public_list():
+    import greenphase
+    assert greenphase.__all__ == kernel.__all__
+    for name in greenphase.__all__:
+        assert getattr(greenphase, name) is getattr(kernel, name), name
+    with pytest.raises(AttributeError):
+        greenphase.Pipeline
 
 
 def test_no_plugin_imports_another_plugin_or_the_face():

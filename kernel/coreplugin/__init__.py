@@ -5,7 +5,7 @@ kernel's public names; the Site always enables it. Its phase hooks are ``trylast
 apply when no plugin answered first.
 """
 
-from kernel import hookimpl
+from greenphase import hookimpl
 
 from .directives import MAPPING_DIRECTIVES
 from .mapping import fixups, map_to_storage, translate_name

@@ -3,7 +3,7 @@ TypesConfig, ForceType, SetHandler) and mod_dir (DirectoryIndex)."""
 
 import re
 
-from kernel import ACCESS_CONF, HTACCESS, OR_ALL, RSRC_CONF, SERVER, Directive, update
+from greenphase import ACCESS_CONF, HTACCESS, OR_ALL, RSRC_CONF, SERVER, Directive, update
 
 
 def _path(ctx, args, previous):

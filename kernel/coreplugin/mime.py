@@ -4,8 +4,8 @@ TypesConfig), then ForceType and SetHandler."""
 import mimetypes
 import stat
 
-from kernel import constants as C
-from kernel import hookimpl
+from greenphase import constants as C
+from greenphase import hookimpl
 
 DIRECTORY_TYPE = C.DIR_MAGIC_TYPE
 MEMO_SIZE = 512             # file names remembered per merged configuration

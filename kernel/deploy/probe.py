@@ -21,11 +21,12 @@ class SiteOptions:
     plugins: list | None = None         # None: every installed plugin
     extra_plugins: list = field(default_factory=list)
     defines: dict = field(default_factory=dict)
+    trace_hooks: bool = False           # --trace-hooks
 
     def build(self):
         from ..lifecycle.site import Site
         return Site(self.config_file, plugins=self.plugins, extra_plugins=self.extra_plugins,
-                    defines=self.defines)
+                    defines=self.defines, trace_hooks=self.trace_hooks)
 
     def argv(self):
         args = ["--config", self.config_file]
@@ -35,6 +36,8 @@ class SiteOptions:
             args += ["--plugin", name]
         for name, value in self.defines.items():
             args += ["-D", "%s=%s" % (name, value) if value else name]
+        if self.trace_hooks:
+            args.append("--trace-hooks")
         return args
 
 
@@ -119,6 +122,7 @@ def main(argv=None):
     parser.add_argument("--plugins")
     parser.add_argument("--plugin", action="append", default=[])
     parser.add_argument("-D", dest="defines", action="append", default=[])
+    parser.add_argument("--trace-hooks", action="store_true")
     args = parser.parse_args(argv)
     options = options_from_args(args)
     result = probe_here(options)
@@ -132,7 +136,8 @@ def options_from_args(args):
     """SiteOptions from the CLI's parsed ``--config/--plugins/--plugin/-D``."""
     plugins = [p.strip() for p in args.plugins.split(",") if p.strip()] if args.plugins else None
     defines = dict(d.partition("=")[::2] for d in args.defines)
-    return SiteOptions(os.path.abspath(args.config), plugins, list(args.plugin), defines)
+    return SiteOptions(os.path.abspath(args.config), plugins, list(args.plugin), defines,
+                       getattr(args, "trace_hooks", False))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ def add_arguments(parser):
                              % default_workers())
     parser.add_argument("--single", action="store_true",
                         help="one process, no arbiter (tests, debugging): no reload, no workers")
+    parser.add_argument("--trace-hooks", action="store_true",
+                        help="log every phase call of every request (plugin, result, "
+                             "microseconds) to the error log at debug level")
 
 
 def default_workers():

@@ -39,6 +39,14 @@ class ErrorLog:
     def error(self, message, level=3, req=None):
         if level > self.threshold:
             return
+        self._write(message, level, req)
+
+    def debug_always(self, message, req=None):
+        """A debug line whatever LogLevel says: for output that was asked for explicitly
+        (the hook trace, kernel.lifecycle.trace)."""
+        self._write(message, 7, req)
+
+    def _write(self, message, level, req):
         now = time.time()
         stamp = time.strftime("%a %b %d %H:%M:%S", time.localtime(now))
         stamp += ".%06d %s" % (int(now % 1 * 1000000), time.strftime("%Y", time.localtime(now)))

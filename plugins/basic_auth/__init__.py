@@ -15,9 +15,9 @@ Phases, as Apache runs them:
   whoever answered it.
 """
 
-from kernel import DECLINED, OK, hookimpl
-from kernel import constants as C
-from kernel import BadCredentials, NoCredentials
+from greenphase import DECLINED, OK, hookimpl
+from greenphase import constants as C
+from greenphase import BadCredentials, NoCredentials
 
 from . import authz
 from .credentials import add_challenge, charset, decoded_credentials, is_basic

@@ -13,7 +13,7 @@ whose lines all apply to other methods grants (Apache's "limited to other method
 import ipaddress
 from dataclasses import dataclass
 
-from kernel import constants as C
+from greenphase import constants as C
 
 from .credentials import user_bytes
 from .method_masks import ALL

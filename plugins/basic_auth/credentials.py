@@ -1,6 +1,6 @@
 """Basic credentials as this plugin's directives read them (charset, realm, challenge)."""
 
-from kernel import BadCredentials, basic_challenge, parse_basic
+from greenphase import BadCredentials, basic_challenge, parse_basic
 
 
 def is_basic(req):

@@ -8,8 +8,8 @@ level.
 
 import dataclasses
 
-from kernel import ACCESS_CONF, HTACCESS, ConfigError, Directive, flag
-from kernel import constants as C
+from greenphase import ACCESS_CONF, HTACCESS, ConfigError, Directive, flag
+from greenphase import constants as C
 
 from .authz import AuthzConfig, Block, make_rule, merge_authz
 from .hostaccess import ORDERS, SATISFY, HostAccess, parse_source

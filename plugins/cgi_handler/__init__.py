@@ -17,8 +17,8 @@ are switched per greenlet (``switch.py``), so concurrent requests never see each
 data. Only the working directory is shared: see ``script.DirectoryGate``.
 """
 
-from kernel import hookimpl
-from kernel import OK
+from greenphase import hookimpl
+from greenphase import OK
 
 from . import script, switch
 from .streams import CGIStdin, CGIStdout, MalformedHeader, NullIO

@@ -5,8 +5,8 @@ PythonDebug's traceback page when a handler raised and the site wants it shown, 
 that any other plugin implementing ``error_page`` (JSON errors, branded pages) is asked first.
 """
 
-from kernel import hookimpl
-from kernel import constants as C
+from greenphase import hookimpl
+from greenphase import constants as C
 
 from .errordocument import ERROR_DOCUMENT, LOCAL, REMOTE, TEXT
 from .pages import plain_page, traceback_page

@@ -8,7 +8,7 @@ is a message, ``/path`` a local URL (internal redirect), ``scheme:...`` a remote
 import re
 from dataclasses import dataclass
 
-from kernel import OR_ALL, Directive, update
+from greenphase import OR_ALL, Directive, update
 
 LOCAL, REMOTE, TEXT, DEFAULT = "local", "remote", "text", "default"
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")

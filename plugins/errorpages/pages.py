@@ -3,7 +3,7 @@
 import traceback
 from html import escape
 
-from kernel import constants as C
+from greenphase import constants as C
 
 # Statuses whose responses never carry a body.
 

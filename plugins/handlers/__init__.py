@@ -12,8 +12,8 @@ the name ``req.interpreter`` reports; modules are kept apart by file path instea
 
 import sys
 
-from kernel import hookimpl
-from kernel import constants as C
+from greenphase import hookimpl
+from greenphase import constants as C
 
 from . import request_api
 from .directives import DIRECTIVES

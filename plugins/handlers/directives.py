@@ -8,7 +8,7 @@ lists are keys of their own). Each entry remembers where it was declared.
 import os
 from dataclasses import dataclass
 
-from kernel import DECLINED, OK, OR_ALL, RSRC_CONF, Directive, append, flag, loader, update
+from greenphase import DECLINED, OK, OR_ALL, RSRC_CONF, Directive, append, flag, loader, update
 
 # Phase directive -> results after which the next stacked handler still runs (3.3+ rule).
 CONTINUE = {

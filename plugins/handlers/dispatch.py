@@ -4,8 +4,8 @@ what a result means to the rest of the list."""
 import traceback
 import weakref
 
-from kernel import SERVER_RETURN, ClientGone, PhaseError, apply_server_return, loader
-from kernel import constants as C
+from greenphase import SERVER_RETURN, ClientGone, PhaseError, apply_server_return, loader
+from greenphase import constants as C
 
 from .directives import CONTINUE, default_function
 

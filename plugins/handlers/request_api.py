@@ -2,7 +2,7 @@
 
 import os
 
-from kernel import Table
+from greenphase import Table
 
 from .directives import CONFIG_DIRECTIVES, HANDLER_DIRECTIVES, HandlerEntry, canonical_directory
 

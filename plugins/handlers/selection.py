@@ -1,6 +1,6 @@
 """Which handlers a phase runs for a request: configuration, ``| .ext`` and added ones."""
 
-from kernel import DECLINED, OK
+from greenphase import DECLINED, OK
 
 from . import dispatch
 

@@ -6,7 +6,7 @@ A directory that configures ``PythonHandler errhandler`` for ``.html`` files onl
 refused with 403, as ``.ht*`` files are, when no handler claimed the request.
 """
 
-from kernel import APLOG_INFO, DEFAULT_HANDLER, HTTP_FORBIDDEN
+from greenphase import APLOG_INFO, DEFAULT_HANDLER, HTTP_FORBIDDEN
 
 from .directives import HANDLER_DIRECTIVES
 

@@ -2,7 +2,7 @@
 
 from functools import reduce
 
-from kernel import PHASE_NAMES, ConfigError, loader
+from greenphase import PHASE_NAMES, ConfigError, loader
 
 from . import dispatch
 from .directives import HANDLER_DIRECTIVES, default_function

@@ -16,7 +16,7 @@ arguments, regexes that do not compile, ``expr=`` values and conditions, and val
 other than ``%t``, ``%D``, ``%{NAME}e``, ``%{NAME}s``, ``%%``.
 """
 
-from kernel import hookimpl
+from greenphase import hookimpl
 
 from .actions import ERR, IN, OUT, apply
 from .directives import DIRECTIVES

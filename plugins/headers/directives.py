@@ -8,7 +8,7 @@ first (main server, virtual host, <Directory> and .htaccess, <Files>, <Location>
 import re
 from dataclasses import dataclass
 
-from kernel import OR_ALL, Directive, append
+from greenphase import OR_ALL, Directive, append
 
 from .formats import compile_format
 

@@ -12,7 +12,7 @@ The handlers plugin finds the handler through the ``named_handler`` hook. A page
 ``mod_python.Session::Session``.
 """
 
-from kernel import hookimpl
+from greenphase import hookimpl
 
 from .compiler import cache, parse_file, parse_string
 from .handler import handler, make_handler

@@ -6,7 +6,7 @@ running it. That discloses the page's source, so only then: with ``PythonDebug O
 name is taken as it is, and no ``page.psp_`` file exists, so the answer is 404.
 """
 
-from kernel import OK
+from greenphase import OK
 
 from .page import PSP, display_page
 

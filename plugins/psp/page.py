@@ -14,7 +14,7 @@ site's ``named_handler`` hook for ``mod_python.Session::Session`` (a callable
 import os
 import sys
 
-from kernel import HTTP_NOT_FOUND, SERVER_RETURN, FieldStorage, apply_fs_data, redirect
+from greenphase import HTTP_NOT_FOUND, SERVER_RETURN, FieldStorage, apply_fs_data, redirect
 
 from .compiler import cache, parse_file, template_location
 from .listing import code_listing

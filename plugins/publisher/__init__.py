@@ -2,7 +2,7 @@
 (or any object) in a module file, calls it with the form fields it accepts and sends what
 it returns. The handlers plugin finds it through the ``named_handler`` hook."""
 
-from kernel import hookimpl
+from greenphase import hookimpl
 
 from .access import access, auth
 from .content_handler import handler

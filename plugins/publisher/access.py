@@ -18,10 +18,10 @@ outermost first, so a module ``__auth__`` guards everything in it.
 
 import hmac
 
-from kernel import SERVER_RETURN
-from kernel import BadCredentials, NoCredentials, OtherScheme, parse_basic
-from kernel import basic_challenge as challenge
-from kernel import constants as C
+from greenphase import SERVER_RETURN
+from greenphase import BadCredentials, NoCredentials, OtherScheme, parse_basic
+from greenphase import basic_challenge as challenge
+from greenphase import constants as C
 
 from .nested import NAMES, nested_rule_names
 

@@ -2,9 +2,9 @@
 
 import html
 
-from kernel import OK, SERVER_RETURN
-from kernel import constants as C
-from kernel import FieldStorage, MissingArgument, bind_form, load_file
+from greenphase import OK, SERVER_RETURN
+from greenphase import constants as C
+from greenphase import FieldStorage, MissingArgument, bind_form, load_file
 
 from .access import Guard
 from .render import render

@@ -7,8 +7,8 @@ import sys
 import sysconfig
 import types
 
-from kernel import SERVER_RETURN
-from kernel import constants as C
+from greenphase import SERVER_RETURN
+from greenphase import constants as C
 
 # Never published, never walked through: modules, classes and the builtin callables
 # (a module attribute bound to ``d.keys`` must not answer).
@@ -20,7 +20,7 @@ _UNPUBLISHABLE = (types.ModuleType, type, types.BuiltinFunctionType, types.Metho
 # Code that is not the site's: the standard library, installed packages, greenphase itself.
 _SHARED_DIRS = tuple(sorted({sysconfig.get_paths()[key] + os.sep
                              for key in ("stdlib", "platstdlib", "purelib", "platlib")}))
-_OWN_PACKAGES = {"kernel", "plugins", "mod_python", "builtins"}
+_OWN_PACKAGES = {"kernel", "greenphase", "plugins", "mod_python", "builtins"}
 
 
 def _foreign_code(module_name):

@@ -18,8 +18,8 @@ is configured) mark the request as HTTPS: ``req.is_https()`` answers 1, ``constr
 builds ``https://`` URLs and ``subprocess_env['HTTPS']`` is ``on``.
 """
 
-from kernel import constants as C
-from kernel import hookimpl
+from greenphase import constants as C
+from greenphase import hookimpl
 
 from .directives import DIRECTIVES, PROXIES
 from .walk import address, is_trusted, walk

@@ -8,7 +8,7 @@ main server's list, one that names none inherits it.
 import ipaddress
 import socket
 
-from kernel import RSRC_CONF, Directive
+from greenphase import RSRC_CONF, Directive
 
 from .walk import Proxy
 

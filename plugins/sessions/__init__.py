@@ -29,7 +29,7 @@ Options (``PythonOption``; mod_python's names, older spellings in ``options.py``
 At login call ``session.regenerate_id()``: same data, new id and cookie.
 """
 
-from kernel import hookimpl
+from greenphase import hookimpl
 
 from .base import DEFAULT_CLEANUP_CHANCE as CLEANUP_CHANCE, DEFAULT_TIMEOUT as DFT_TIMEOUT, BaseSession, check_sid, new_sid
 from .choice import SESSION_TYPES, Session, default_type

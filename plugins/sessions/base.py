@@ -17,8 +17,8 @@ import re
 import secrets
 import time
 
-from kernel import constants as C
-from kernel import Cookie, SignedCookie, add_cookie, get_cookie
+from greenphase import constants as C
+from greenphase import Cookie, SignedCookie, add_cookie, get_cookie
 
 from . import locks
 from . import options as O

@@ -9,9 +9,9 @@ announced, so a large file never sits in memory.
 import os
 import stat
 
-from kernel import hookimpl
-from kernel import constants as C
-from kernel import options_of
+from greenphase import hookimpl
+from greenphase import constants as C
+from greenphase import options_of
 
 from .listing import listing
 from .sending import send_file

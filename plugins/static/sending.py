@@ -2,7 +2,7 @@
 
 import secrets
 
-from kernel import constants as C
+from greenphase import constants as C
 
 from .ranges import UNSATISFIABLE, parse_ranges
 

@@ -3,7 +3,7 @@ about the server, the request and its configuration (mod_python's test page, ren
 with every value HTML-escaped). ``?view_log=1`` shows the last 100 lines of the error log,
 but only under ``PythonDebug On``: a log is not for every visitor."""
 
-from kernel import hookimpl
+from greenphase import hookimpl
 
 from .page import bounded_buffer, handler, write_table, write_tree
 

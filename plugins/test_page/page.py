@@ -6,7 +6,7 @@ import os
 import platform
 import sys
 
-from kernel import OK, FieldStorage, parse_config_file
+from greenphase import OK, FieldStorage, parse_config_file
 
 LOG_LINES = 100
 

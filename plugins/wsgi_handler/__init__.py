@@ -16,7 +16,7 @@ the handler (trailing ``/`` removed), else ``''``; ``PATH_INFO`` is the rest of 
 A request outside the base URI, or a missing option or callable, is logged and declined.
 """
 
-from kernel import hookimpl
+from greenphase import hookimpl
 
 from .handler import handler
 

@@ -1,7 +1,7 @@
 """The WSGI environment of a request, split into SCRIPT_NAME and PATH_INFO as mod_python 3.5
 splits it, with ``wsgi.input`` and ``wsgi.errors`` streams of our own."""
 
-from kernel import match_location
+from greenphase import match_location
 
 BASE_URI = "mod_python.wsgi.base_uri"
 

@@ -1,7 +1,7 @@
 """Finding the application, calling it, and sending what it returns (PEP 3333)."""
 
-from kernel import loader
-from kernel import APLOG_NOTICE, APLOG_WARNING, DECLINED, OK
+from greenphase import loader
+from greenphase import APLOG_NOTICE, APLOG_WARNING, DECLINED, OK
 
 from .environ import base_uri, build_environ
 
