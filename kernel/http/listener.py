@@ -111,6 +111,7 @@ class Listener:
         """Give each connection accepted but not yet read its first request (within
         Timeout): closing it unread would reset a client that did nothing wrong, such as one
         that connected while a graceful reload replaced this process."""
+        gevent.sleep(0)     # a connection accepted just now: its greenlet registers first
         deadline = time.monotonic() + self.site.main_server.timeout
         while time.monotonic() < deadline and any(
                 conn.keepalives == 0 and not conn.busy for conn, _ in list(self.connections.values())):
