@@ -9,7 +9,7 @@ from conftest import Gunicorn
 
 @pytest.fixture(params=["sync", "gevent"])
 def gunicorn(request, site):
-    spec = 'kernel.deploy.wsgi:make_app("%s")' % site.config
+    spec = 'greenphase.wsgi:make_app("%s")' % site.config
     server = Gunicorn(spec, request.param, cwd=site.root)
     yield server
     server.stop()
@@ -48,7 +48,7 @@ def test_req_write_streams_through_the_iterable(site, gunicorn):
 
 
 def test_application_from_environment(site):
-    server = Gunicorn("kernel.deploy.wsgi:application", "sync", cwd=site.root,
+    server = Gunicorn("kernel.deploy.wsgi:application", "gevent", cwd=site.root,
                       env={"GREENPHASE_CONFIG": str(site.config)})
     try:
         assert site.get("/stream", port=server.port).text == "piece 0;piece 1;piece 2;"
