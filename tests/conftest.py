@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from support import TUTORIAL_CONFIG, TUTORIAL_SMTP_PORT, browser as browser_support  # noqa: E402
+from support import TUTORIAL_CONFIG, TUTORIAL_SMTP_ENV, browser as browser_support  # noqa: E402
 from support.server import free_port, serve as start_server  # noqa: E402
 from support.smtp import SmtpSink  # noqa: E402
 
@@ -52,16 +52,13 @@ def smtp_sink():
 
 @pytest.fixture
 def tutorial(serve):
-    """The bundled tutorial site on a free port, with its SMTP sink on 127.0.0.1:8025.
+    """The bundled tutorial site on a free port, with its SMTP sink on another free port.
 
-    Returns (server, sink). Fails (does not skip) when port 8025 is taken.
+    Returns (server, sink).
     """
+    sink = SmtpSink().start()
     try:
-        sink = SmtpSink(TUTORIAL_SMTP_PORT).start()
-    except OSError as exc:
-        pytest.fail(f"cannot start the SMTP sink on 127.0.0.1:{TUTORIAL_SMTP_PORT}: {exc}")
-    try:
-        yield serve(TUTORIAL_CONFIG), sink
+        yield serve(TUTORIAL_CONFIG, env=dict(os.environ, **{TUTORIAL_SMTP_ENV: sink.address})), sink
     finally:
         sink.stop()
 

@@ -30,14 +30,10 @@ def golden_sites(tmp_path_factory):
             pytest.fail(failed[site])
         if site not in running:
             if site == "publisher" and not sinks:
-                try:
-                    sinks.append(SmtpSink(golden.SMTP_PORT).start())
-                except OSError as exc:
-                    failed[site] = (f"cannot start the SMTP sink on 127.0.0.1:{golden.SMTP_PORT} "
-                                    f"(the port form.py sends to): {exc}")
-                    pytest.fail(failed[site])
+                sinks.append(SmtpSink().start())
             try:
-                running[site] = golden.start_site(site, tmp_path_factory.mktemp("golden"))
+                running[site] = golden.start_site(site, tmp_path_factory.mktemp("golden"),
+                                                  sinks[0].address if sinks else None)
             except RuntimeError as exc:
                 failed[site] = f"greenphase did not start for golden site {site!r}: {exc}"
                 pytest.fail(failed[site])

@@ -3,7 +3,7 @@
 import sys
 import urllib.parse
 
-from support import TUTORIAL_CONFIG, TUTORIAL_SMTP_PORT
+from support import TUTORIAL_CONFIG
 from support.httpclient import get
 from support.server import Server, free_port, write_config
 from kernel.testing import basic_auth_header
@@ -74,11 +74,10 @@ def test_feedback_missing_value_uses_the_tutorial_guard(tutorial):
 
 
 def test_run_py_serves_and_prints_mail(tmp_path):
-    """`make serve` = run.py: SMTP sink on 8025 printing mails, then greenphase serve."""
+    """`make serve` = run.py: an SMTP sink on a free port printing mails, then greenphase serve."""
     port = free_port()
     config = write_config(TUTORIAL_CONFIG, port, tmp_path)
-    run_py = [sys.executable, str(TUTORIAL_CONFIG.parent / "run.py"), "--config", str(config),
-              "--smtp-port", str(TUTORIAL_SMTP_PORT)]
+    run_py = [sys.executable, str(TUTORIAL_CONFIG.parent / "run.py"), "--config", str(config)]
     with Server(config, port, command=run_py) as server:
         response = post_form(port, {"name": "Ann", "email": "ann@example.com", "comment": "Nice"})
         assert response.status == 200, response.text

@@ -1,12 +1,15 @@
 """`make serve`: the tutorial site plus a local SMTP sink that prints every mail.
 
-The feedback form (htdocs/feedback/form.py) sends to 127.0.0.1:8025; an aiosmtpd server
-listens there and prints each message, then greenphase serves site.conf until Ctrl-C.
-Usage: run.py [--config FILE] [--smtp-port 8025]
+An aiosmtpd server on a free loopback port (or --smtp-port) prints each message; the
+feedback form (htdocs/feedback/form.py) finds it in TUTORIAL_SMTP_SERVER. Then greenphase
+serves site.conf until Ctrl-C.
+Usage: run.py [--config FILE] [--smtp-port PORT]
 """
 
 import argparse
+import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -32,8 +35,12 @@ def greenphase():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=str(HERE / "site.conf"))
-    parser.add_argument("--smtp-port", type=int, default=8025)
+    parser.add_argument("--smtp-port", type=int, default=0, help="default: a free port")
     args = parser.parse_args()
+    if not args.smtp_port:
+        with socket.socket() as probe:      # the OS picks a free port
+            probe.bind(("127.0.0.1", 0))
+            args.smtp_port = probe.getsockname()[1]
 
     sink = Controller(PrintingSink(), hostname="127.0.0.1", port=args.smtp_port)
     try:
@@ -41,7 +48,9 @@ def main():
     except OSError as exc:
         sys.exit(f"cannot start the SMTP sink on 127.0.0.1:{args.smtp_port}: {exc}")
     print(f"smtp sink on 127.0.0.1:{args.smtp_port} (mails are printed here)", flush=True)
-    server = subprocess.Popen(greenphase() + ["serve", "--workers", "1", "--config", args.config])
+    env = dict(os.environ, TUTORIAL_SMTP_SERVER="127.0.0.1:%d" % args.smtp_port)
+    server = subprocess.Popen(greenphase() + ["serve", "--workers", "1", "--config", args.config],
+                              env=env)
     # SIGTERM to us goes on to the server; Ctrl-C reaches both (same process group).
     signal.signal(signal.SIGTERM, lambda signum, frame: server.terminate())
     try:

@@ -18,7 +18,7 @@ from .server import free_port, Server
 
 GOLDEN = REPO / "tests" / "golden"
 RECORDED = json.loads((GOLDEN / "golden.json").read_text())
-SMTP_PORT = 8025                  # what the publisher site's form.py sends to
+RECORDED_SMTP_SERVER = "127.0.0.1:8025"   # what the recorded publisher site's form.py sends to
 
 # (parameter site, site served, recorded cases used as the expectation)
 RUNS = [
@@ -247,12 +247,19 @@ def _compare_mail(expected, got, problems):
         problems.append(f"mail body {mail.body!r}, expected {want_body!r}")
 
 
-def start_site(site, workdir):
-    """Copy tests/golden/sites/<site> into `workdir`, substitute @SITE@, serve it."""
+def start_site(site, workdir, smtp_server=None):
+    """Copy tests/golden/sites/<site> into `workdir`, substitute @SITE@, serve it.
+
+    `smtp_server` ("host:port"): where the copied handlers mail to instead of the recorded
+    sink's fixed address, so that two runs never share a port."""
     root = Path(workdir).resolve() / site
     shutil.copytree(GOLDEN / "sites" / site, root)
     for path in root.rglob("*"):
         path.chmod(path.stat().st_mode | 0o200)
+        if smtp_server and path.suffix == ".py":
+            text = path.read_text()
+            if RECORDED_SMTP_SERVER in text:
+                path.write_text(text.replace(RECORDED_SMTP_SERVER, smtp_server))
     conf = root / "site.conf"
     conf.write_text(conf.read_text().replace("@SITE@", str(root)))
     port = free_port()

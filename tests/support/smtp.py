@@ -32,7 +32,11 @@ class Mail:
 class SmtpSink:
     """Collects messages; `wait_for(n)` blocks until n arrived (bounded)."""
 
-    def __init__(self, port, host="127.0.0.1"):
+    def __init__(self, port=None, host="127.0.0.1"):
+        """`port`: None picks a free one (so two test runs never meet)."""
+        if port is None:
+            from .server import free_port
+            port = free_port()
         self.host, self.port = host, port
         self.mails = []
         self._arrived = threading.Condition()
@@ -51,6 +55,11 @@ class SmtpSink:
 
     def stop(self):
         self._controller.stop()
+
+    @property
+    def address(self):
+        """host:port, as the feedback forms' SMTP_SERVER expects it."""
+        return "%s:%d" % (self.host, self.port)
 
     def __enter__(self):
         return self.start()

@@ -1,8 +1,10 @@
+import os
 import smtplib
 from html import escape
 
 WEBMASTER = "webmaster"   # webmaster e-mail
-SMTP_SERVER = "127.0.0.1:8025" # your SMTP server (run.py starts a local sink here)
+# your SMTP server (run.py starts a local sink and names it in TUTORIAL_SMTP_SERVER)
+SMTP_SERVER = os.environ.get("TUTORIAL_SMTP_SERVER", "localhost")
 
 def email(req, name, email, comment):
 
