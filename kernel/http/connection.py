@@ -191,7 +191,7 @@ class Connection(RequestParsing):
         head = Head.from_message(msg)
         server = self.site.server_for(head.hostname, self.local_addr[1])
         resp = Response(self, msg.method == "HEAD")
-        body = Body(self, msg, head.headers, msg.version, resp)
+        body = Body(self, msg, head.framing, msg.version, resp)
         req = self.site.request_class(self.site, server, self, resp, head, body)
         # HTTP/1.0 has no chunked framing: what a 1.0 proxy in front made of this body may not
         # be what we made of it, so nothing more is read from this connection (RFC 9112 6.1).

@@ -80,11 +80,42 @@ def hostname_of(host):
     return name
 
 
-class Head:
-    """The parsed request line and headers."""
+class Framing(dict):
+    """The first Content-Length, Transfer-Encoding and Expect of a request, found in one pass
+    over the parser's header pairs (``kernel.http.body.Body`` asks these three only)."""
 
-    __slots__ = ("method", "protocol", "proto_num", "request_line", "target", "path", "query",
-                 "hostname", "headers", "time", "keep_alive")
+    __slots__ = ()
+    getfirst = dict.get
+
+
+_FRAMING_NAMES = {b"content-length": "Content-Length", b"transfer-encoding": "Transfer-Encoding",
+                  b"expect": "Expect"}
+
+
+class Head:
+    """The parsed request line and headers. ``headers`` (the Table) is made on first use from
+    the parser's pairs: a request whose handler reads no header never builds it."""
+
+    __slots__ = ("method", "protocol", "proto_num", "target", "path", "query",
+                 "hostname", "_headers", "_pairs", "_host", "time", "keep_alive", "framing")
+
+    @property
+    def headers(self):
+        table = self._headers
+        if table is None:
+            table = self._headers = Table.from_pairs(
+                [(name.decode("latin-1"), value.decode("latin-1")) for name, value in self._pairs])
+            if self._host is not None:
+                table["Host"] = self._host      # the authority of an absolute-URI target
+        return table
+
+    @headers.setter
+    def headers(self, table):
+        self._headers = table
+
+    @property
+    def request_line(self):
+        return "%s %s %s" % (self.method, self.target, self.protocol)
 
     @classmethod
     def from_message(cls, msg):
@@ -94,20 +125,26 @@ class Head:
         head.method = msg.method
         head.protocol = "HTTP/" + msg.version
         head.proto_num = 1000 + int(msg.version[-1]) if msg.version.startswith("1.") else 1001
-        head.request_line = "%s %s %s" % (msg.method, target, head.protocol)
         head.target = target
-        headers = Table.from_pairs([(name.decode("latin-1"), value.decode("latin-1"))
-                                    for name, value in msg.headers])
-        head.headers = headers
+        head._headers = head._host = None
+        head._pairs = msg.headers
+        hosts = []
+        framing = head.framing = Framing()
+        for name, value in msg.headers:
+            lowered = name.lower()
+            if lowered == b"host":
+                hosts.append(value.decode("latin-1"))
+            elif lowered in _FRAMING_NAMES:
+                framing.setdefault(_FRAMING_NAMES[lowered], value.decode("latin-1"))
         raw_path = target
         if target.startswith(("http://", "https://")):
             rest = target.split("://", 1)[1]
             authority, slash, path_part = rest.partition("/")
             raw_path = slash + path_part
-            headers["Host"] = authority
+            head._host = authority
+            hosts = [authority]
         path, _, query = raw_path.partition("?")
         path = path.partition("#")[0]
-        hosts = headers.getlist("Host")
         if len(hosts) > 1 or (not hosts and msg.version == "1.1"):
             raise BadRequest(400, "an HTTP/1.1 request needs exactly one Host header")
         host = hosts[0] if hosts else None
@@ -126,12 +163,12 @@ class Head:
         raw, _, query = uri.partition("?")
         new.method = method
         new.protocol, new.proto_num = self.protocol, self.proto_num
-        new.request_line = "%s %s %s" % (method, uri, self.protocol)
         new.target = uri
         new.path = normalize_path(raw)
         new.query = query or None
         new.hostname = self.hostname
-        new.headers = self.headers
+        new._headers = self.headers
+        new._pairs, new._host, new.framing = self._pairs, self._host, self.framing
         new.time = time.time()
         new.keep_alive = self.keep_alive
         return new

@@ -28,6 +28,23 @@ class _LazyTable:
         return table
 
 
+class _FromHead:
+    """An attribute read from the request's head on first use (the headers Table is built
+    then); assigning it, as internal redirects and plugins do, simply replaces it."""
+
+    def __init__(self, head_attribute):
+        self.head_attribute = head_attribute
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, req, owner=None):
+        if req is None:
+            return self
+        value = req.__dict__[self.name] = getattr(req._head, self.head_attribute)
+        return value
+
+
 class Request:
     """One HTTP request as mod_python handlers see it.
 
@@ -62,6 +79,8 @@ class Request:
     assbackwards = 0
     extension = None
     notes = _LazyTable()
+    headers_in = _FromHead("headers")
+    the_request = _FromHead("request_line")
     subprocess_env = _LazyTable()
     # The client's scheme: "https" over TLS, or when a trusted proxy says so (the remoteip
     # plugin's RemoteIPProtoHeader). is_https() and construct_url() follow it.
@@ -80,13 +99,11 @@ class Request:
         self.method_number = C.method_number(head.method)
         self.protocol = head.protocol
         self.proto_num = head.proto_num
-        self.the_request = head.request_line
         self.unparsed_uri = head.target
         self.uri = head.path
         self.args = head.query
         self.parsed_uri = head.parsed_uri
         self.hostname = head.hostname
-        self.headers_in = head.headers
         self.header_only = head.method == "HEAD"
         self.request_time = head.time
         self.status = 200
