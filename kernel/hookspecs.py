@@ -1,15 +1,21 @@
 """The plugin author's manual: every hook greenphase calls, in the order Apache runs them.
 
-A plugin is a module or object with functions marked ``@kernel.hookimpl`` and is found through
-the ``greenphase`` entry-point group (``[project.entry-points.greenphase] name = "pkg.mod"``).
+A plugin is a module or object with functions marked ``@greenphase.hookimpl`` (``from
+greenphase import hookimpl``; ``pluggy.HookimplMarker("greenphase")`` is the same marker) and
+is found through the ``greenphase`` entry-point group (``[project.entry-points.greenphase]
+name = "pkg.mod"``). Installing does not enable: a site says ``LoadPlugin name`` (the built-ins
+are on unless ``Plugins``/``NoPlugin``/``--plugins`` say otherwise). A plugin imports only the
+names of ``greenphase.__all__``.
 
 Request phases
 --------------
 Each phase hook takes the request object ``req`` and returns ``None`` (DECLINED), ``OK`` (0),
 ``DECLINED`` (-1), ``DONE`` (-2) or an HTTP status (100..599); constants live in
-``kernel.constants``. Raising ``kernel.SERVER_RETURN(code)`` is the same as returning ``code``.
-The kernel calls the implementations one by one in pluggy's order (``tryfirst``/``trylast``
-honoured, later-registered first) and applies Apache's rule for the phase. A plugin that needs
+``greenphase.constants``. Raising ``greenphase.SERVER_RETURN(code)`` is the same as returning
+``code``. The kernel calls the implementations one by one in the site's order (the
+``tryfirst`` band, then the unmarked, then ``trylast``; within a band the ``before``/``after``
+names a plugin declares in its module attribute ``greenphase_order``, then the site's plugin
+list) and applies Apache's rule for the phase (the table ``PHASES`` below). A plugin that needs
 to act both early and late in one phase registers two functions with
 ``@hookimpl(specname="check_user_id", tryfirst=True)`` and ``(..., trylast=True)``.
 Hook wrappers (``wrapper=True``) are not called for phase hooks: Apache's phases have no
@@ -39,16 +45,48 @@ What a phase result does to the request (Apache's consequences):
   core plugin answers translate_name, map_to_storage and type_checker last, so a plugin only
   declines to let the defaults apply. If nobody answers ``handler``, the answer is 404.
 
+What a plugin may use of the request
+------------------------------------
+mod_python's request attributes (``uri``, ``filename``, ``path_info``, ``args``, ``method``,
+``headers_in``, ``headers_out``, ``err_headers_out``, ``notes``, ``subprocess_env``,
+``status``, ``content_type``, ``handler``, ``user``, ``dir_config``, ``server``,
+``connection``, ``main``/``prev``/``next``), ``req.write``, ``req.log_error(msg, level)``
+(the error log, ``greenphase.APLOG_*`` levels, filtered by ``LogLevel``),
+``req.register_cleanup``, ``req.internal_redirect``, ``req.site`` (``site.state``), and:
+
+* ``req.plugin_state``: a dict for a plugin's per-request state, made on first use. Keys are
+  ``"<plugin>.<what>"`` (``"handlers.added"``, ``"basic_auth.peeked"``): one namespace per
+  plugin, so no plugin invents underscored request attributes or reads another's keys.
+* ``req.content_type_set``: True once code assigned ``req.content_type`` (the core's
+  type_checker does not count).
+* ``req.extension``: the ``| .ext`` of the handler directive that chose the content handler
+  (mod_python's), or ``None``.
+* ``req.current_hook`` / ``req.current_plugin``: the phase now running, and the plugin that
+  ended it or raised.
+
+Directives every plugin may read: the kernel's own (``kernel/config/core_directives.py``: the
+core's ``Options``, read through ``greenphase.options_of(req)``), the log directives,
+``TraceHooks``, and ``PythonDebug``/``PythonAutoReload`` (``kernel/config/python_directives.py``:
+every plugin that runs the site's Python code honours them). Another plugin's directives are
+its own business. Errors: return an HTTP status (the ``error_page`` hook renders it);
+``greenphase.apply_server_return(req, exc)`` applies a caught ``SERVER_RETURN`` as the
+kernel would; ``greenphase.ClientGone`` means the client went away (let it propagate).
+
+Tracing: ``greenphase serve --trace-hooks``, or ``TraceHooks On`` in a section, writes one
+debug line per phase call (plugin, result, microseconds, URI) to the error log, whatever
+``LogLevel`` says.
+
 Service hooks
 -------------
-Called at configuration time or on demand, never as a phase.
+Called at configuration time or on demand, never as a phase. Each docstring gives its run
+rule: "every implementation is called" or "the first answer that is not None wins".
 """
 
 import pluggy
 
 PROJECT = "greenphase"
 hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)     # plugins: ``from kernel import hookimpl``
+hookimpl = pluggy.HookimplMarker(PROJECT)     # plugins: ``from greenphase import hookimpl``
 
 # The phase table: every request phase in Apache's order with its run rule. Declared here
 # once; the pipeline and the handlers plugin derive theirs from it.
@@ -76,9 +114,9 @@ RUN_FIRST_PHASES = frozenset(name for name, rule in PHASES if rule == RUN_FIRST)
 
 @hookspec
 def register_directives():
-    """Return an iterable of :class:`kernel.Directive` this plugin owns.
+    """Return an iterable of :class:`greenphase.Directive` this plugin owns (``None``: none).
 
-    Called once per site before the configuration is read. The parser accepts only directives
+    Every implementation is called, once per site, before the configuration is read. The parser accepts only directives
     declared here or by the kernel itself; a name declared twice is an error. The merged value
     of each directive for a request is ``req.dir_config[name]`` (``req.server.config[name]`` at
     server scope).
@@ -88,12 +126,14 @@ def register_directives():
 @hookspec
 def apache_modules():
     """Return the Apache module names this plugin stands in for (``'python'``,
-    ``'auth_basic'``...), so ``<IfModule mod_python.c>`` sections apply when it is enabled."""
+    ``'auth_basic'``...), so ``<IfModule mod_python.c>`` sections apply when it is enabled.
+    Every implementation is called, once per site; ``None`` means none."""
 
 
 @hookspec
 def configure(site):
     """Check and prepare a parsed site (``kernel.lifecycle.site.Site``) before it serves.
+    Every implementation is called, once per site.
 
     Return an iterable of :class:`kernel.ConfigError` (all are reported together by
     ``greenphase check``), or ``None``. Precompute here what would otherwise be done per request
@@ -104,7 +144,8 @@ def configure(site):
 @hookspec
 def phases_used(site):
     """The request phases (hook names, ``auth_required`` included) this plugin takes part in
-    for this site, or ``None`` for all of them. Asked once, after ``configure``; the kernel
+    for this site, or ``None`` for all of them. Every implementation is asked, once, after
+    ``configure``; the kernel
     then calls the plugin's phase hooks only for those, so a plugin with nothing configured
     costs nothing per request. Answer ``None`` whenever run-time changes (``.htaccess``,
     handlers added by code) could make more phases yours.
@@ -114,21 +155,24 @@ def phases_used(site):
 @hookspec
 def server_start(site):
     """The site is about to accept connections (after gevent patched the stdlib); no
-    request arrives before every implementation returned.
+    request arrives before every implementation returned (every implementation is called).
 
     Run start-up code here (``PythonImport``). Exceptions are logged; the server still starts.
+    The result is ignored (return ``None``).
     """
 
 
 @hookspec
 def server_stop(site):
-    """The site has stopped accepting connections and drained (SIGTERM). Exceptions are logged.
-    Afterwards the callbacks given to ``site.register_cleanup(callback, data)`` run."""
+    """The site has stopped accepting connections and drained (SIGTERM). Every implementation
+    is called; exceptions are logged, the result is ignored (return ``None``). Afterwards the
+    callbacks given to ``site.register_cleanup(callback, data)`` run."""
 
 
 @hookspec
 def request_methods():
-    """Return a mapping ``name -> function(req, ...)`` or property, added to the request class.
+    """Return a mapping ``name -> function(req, ...)`` or property, added to the request class
+    (``None``: nothing). Every implementation is called, once per site.
 
     The kernel builds each site's request class once, at start-up, from these mappings, so a
     plugin extends the request without monkey-patching. Two plugins claiming one name, or a
@@ -138,14 +182,16 @@ def request_methods():
 
 @hookspec
 def server_methods():
-    """Like ``request_methods``, for the server object (``req.server``)."""
+    """Like ``request_methods``, for the server object (``req.server``): every implementation
+    is called, once per site; ``None`` adds nothing."""
 
 
 @hookspec(firstresult=True)
 def named_handler(name):
     """Resolve a handler a plugin provides by name (``'mod_python.publisher'``).
 
-    Return a callable ``f(req) -> result`` or ``None`` when the name is not yours.
+    The first answer that is not None wins. Return a callable ``f(req) -> result`` or
+    ``None`` when the name is not yours.
     Other functions of mod_python's package are asked for as ``'module::function'``: the
     PSP plugin asks for ``'mod_python.Session::Session'`` (``f(req) -> session``) when a
     page uses ``session``.
@@ -156,8 +202,8 @@ def named_handler(name):
 def auth_required(req):
     """Does this request need an authenticated user? (Apache's ``ap_some_auth_required``.)
 
-    Return ``True`` or ``False``, or ``None`` to let another plugin answer; ``None`` from all
-    means no. Only when some plugin says ``True`` does the kernel run ``check_user_id`` and
+    The first answer that is not None wins: return ``True`` or ``False``, or ``None`` to let
+    another plugin answer; ``None`` from all means no. Only when some plugin says ``True`` does the kernel run ``check_user_id`` and
     ``auth_checker``; after ``check_user_id`` says ``OK`` without setting ``req.user`` the
     kernel answers 500.
     """
@@ -167,7 +213,7 @@ def auth_required(req):
 def error_page(req, status, failure):
     """Render the body of an error response with ``status``.
 
-    ``failure`` is a :class:`kernel.HandlerFailure` when an exception caused the error
+    The first answer that is not None wins. ``failure`` is a :class:`greenphase.HandlerFailure` when an exception caused the error
     (with ``.exc_info``, ``.where`` and ``.debug``), else ``None``. The kernel has already set
     the status line and dropped ``headers_out`` (``err_headers_out`` is kept); if output was
     already sent, whatever this returns is appended to it.
@@ -187,10 +233,10 @@ def response_start(req, error):
     """The status line and headers of ``req``'s response are about to be put together: the
     last moment to change ``req.status``, ``req.content_type``, ``headers_out`` and
     ``err_headers_out`` (Apache's output filters that run before the header filter, such as
-    mod_headers' ``Header``). Called once per response, with the request that writes it (for
+    mod_headers' ``Header``). Every implementation is called, once per response, with the request that writes it (for
     a local ErrorDocument, the redirected request): at its first flushed write, or when the
     request ends if nothing was flushed. Not a phase: results are ignored; an exception is
-    logged and the response goes out as it is.
+    logged and the response goes out as it is (return ``None``).
 
     ``error`` is True on the kernel's error path (a phase returned an HTTP status, or raised:
     ``headers_out`` was dropped and only ``err_headers_out`` goes out), False for a response
@@ -205,30 +251,34 @@ def response_start(req, error):
 def post_read_request(req):
     """Run-all. First phase of every request, internal redirects included, before the URI is
     mapped: only the server-scope configuration applies (``<Location>`` sections are merged
-    right after this phase, before translate_name)."""
+    right after this phase, before translate_name). ``None``/``OK``/``DECLINED``: go on."""
 
 
 @hookspec
 def translate_name(req):
     """Run-first. Map ``req.uri`` to ``req.filename``. ``OK`` means you set ``filename``; the
-    kernel's core (``Alias``, ``DocumentRoot``) answers last."""
+    kernel's core (``Alias``, ``DocumentRoot``) answers last. ``None``: not
+    mine, ask the next plugin."""
 
 
 @hookspec
 def map_to_storage(req):
     """Run-first. Settle ``req.filename``/``req.path_info`` and the per-directory
     configuration (``req.dir_config``). The core's directory walk answers last; ``OK`` from a
-    plugin skips it (the request keeps its Location-only configuration)."""
+    plugin skips it (the request keeps its Location-only configuration). ``None``:
+    not mine."""
 
 
 @hookspec
 def header_parser(req):
-    """Run-all. Main requests only, after the per-directory configuration is known."""
+    """Run-all. Main requests only, after the per-directory configuration is known.
+    ``None``/``OK``/``DECLINED``: go on; an HTTP status (403) refuses the request."""
 
 
 @hookspec
 def access_checker(req):
-    """Run-all. Access control that needs no user (host, method, time...)."""
+    """Run-all. Access control that needs no user (host, method, time...).
+    ``None``/``OK``/``DECLINED``: go on; 403 refuses."""
 
 
 @hookspec
@@ -236,20 +286,22 @@ def check_user_id(req):
     """Run-first. Authenticate: set ``req.user`` and return ``OK``, or return 401/403.
 
     Runs only when ``auth_required`` said ``True``. ``OK`` with no ``req.user`` becomes 500.
-    Declining in every plugin also becomes 500 (no authentication was possible)."""
+    ``None`` or ``DECLINED``: not mine. Declining in every plugin also becomes 500 (no
+    authentication was possible)."""
 
 
 @hookspec
 def auth_checker(req):
     """Run-first. Authorise the authenticated ``req.user``: ``OK`` grants, 401/403 refuse.
 
-    Runs only when ``auth_required`` said ``True`` and a user was authenticated."""
+    Runs only when ``auth_required`` said ``True`` and a user was authenticated. ``None``:
+    not mine; declining in every plugin becomes 500."""
 
 
 @hookspec
 def type_checker(req):
     """Run-first. Set ``req.content_type`` and ``req.handler``; the core (``AddType``,
-    ``AddHandler``, ``SetHandler``, the MIME table) answers last."""
+    ``AddHandler``, ``SetHandler``, the MIME table) answers last. ``None``: not mine."""
 
 
 @hookspec
@@ -257,7 +309,7 @@ def fixups(req):
     """Run-all. Last chance to change the request before the content phase. The core runs
     last here: directory-level ``Redirect``, then mod_dir (a directory URI without its slash
     is a 301; with it, the ``DirectoryIndex`` file is mapped in, its own access and auth
-    rules checked)."""
+    rules checked). ``None``/``OK``/``DECLINED``: go on."""
 
 
 @hookspec
@@ -267,17 +319,17 @@ def handler(req):
     Check ``req.handler`` to know whether the request is yours (``'mod_python'`` from
     ``AddHandler``/``SetHandler``; ``None`` or ``kernel.constants.DEFAULT_HANDLER`` for
     Apache's default handler, the static plugin). ``OK`` ends the response; if every plugin
-    declines, the client gets 404."""
+    declines (``None`` or ``DECLINED``: not mine), the client gets 404."""
 
 
 @hookspec
 def log_transaction(req):
     """Run-all. After the response went out; results are ignored. The kernel writes the
-    access log (``CustomLog``) itself after this phase."""
+    access log (``CustomLog``) itself after this phase. Return ``None``."""
 
 
 @hookspec
 def request_cleanup(req):
     """Run-all, last. After logging, when the request is finished (also after an error or a
     client abort); after callbacks from ``req.register_cleanup``. Results are ignored,
-    exceptions only logged."""
+    exceptions only logged (return ``None``)."""

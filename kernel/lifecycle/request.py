@@ -28,6 +28,19 @@ class _LazyTable:
         return table
 
 
+class _LazyDict:
+    """``req.plugin_state``: a dict made on first use (most requests never need one)."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, req, owner=None):
+        if req is None:
+            return self
+        state = req.__dict__[self.name] = {}
+        return state
+
+
 class _FromHead:
     """An attribute read from the request's head on first use (the headers Table is built
     then); assigning it, as internal redirects and plugins do, simply replaces it."""
@@ -79,6 +92,7 @@ class Request:
     assbackwards = 0
     extension = None
     notes = _LazyTable()
+    plugin_state = _LazyDict()  # per-request state of plugins, keys "<plugin>.<what>" (hookspecs)
     headers_in = _FromHead("headers")
     the_request = _FromHead("request_line")
     subprocess_env = _LazyTable()
@@ -121,6 +135,12 @@ class Request:
     def content_type(self, value):
         self._content_type = value
         self._content_type_set = 1
+
+    @property
+    def content_type_set(self):
+        """True once code assigned ``req.content_type`` (the core's type_checker does not
+        count): the publisher then leaves it alone. (mod_python's ``_content_type_set``.)"""
+        return bool(self._content_type_set)
 
     @property
     def sent_bodyct(self):

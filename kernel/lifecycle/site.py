@@ -15,9 +15,9 @@ from ..hookspecs import PROJECT
 from ..config.builder import Builder
 from ..config.core_directives import CORE_DIRECTIVES
 from ..config.process_directives import PROCESS_DIRECTIVES
+from ..config.python_directives import PYTHON_DIRECTIVES
 from ..config.errors import ConfigError
 from ..config.merger import Merger
-from ..config.model import canonical_dir
 from . import plugin_checks, plugin_order, plugins as plugin_choice
 from .log_directives import LOG_DIRECTIVES
 from .logs import AccessLog, ErrorLog
@@ -152,7 +152,7 @@ class Site:
         """The kernel's own directives, then each plugin's (a name declared twice is an error)."""
         directives = {}
         declared = [("kernel", CORE_DIRECTIVES + LOG_DIRECTIVES + PROCESS_DIRECTIVES
-                                 + PLUGIN_DIRECTIVES + TRACE_DIRECTIVES)] + [
+                                 + PLUGIN_DIRECTIVES + TRACE_DIRECTIVES + PYTHON_DIRECTIVES)] + [
             (impl.plugin_name, impl.function() or ())
             for impl in reversed(self.pm.hook.register_directives.get_hookimpls())]
         owner = {}                      # lower-case name -> who declared it first
@@ -185,7 +185,8 @@ class Site:
     def _build_servers(self):
         defaults = self.merger.defaults
         main_values = dict(self.config.main.values)
-        main_values.setdefault("DocumentRoot", canonical_dir(self.server_root).rstrip("/") or "/")
+        # Apache's default is a folder of its own, never ServerRoot (the config, the logs).
+        main_values.setdefault("DocumentRoot", os.path.join(self.server_root, "htdocs"))
         main_values.setdefault("ErrorLog", os.path.join(self.server_root, "logs", "error_log"))
         self.main_server = Server(self, self.config.main, main_values, defaults)
         self.vhosts = []
@@ -197,7 +198,7 @@ class Site:
             self.vhosts.append(Server(self, block, values, defaults))
         self.servers = [self.main_server] + self.vhosts
         self._vhosts_by_port = {}
-        self.listen = self.main_server.config["Listen"] or [("0.0.0.0", 80)]
+        self.listen = self.main_server.config["Listen"] or []  # none: startup_checks refuses
 
     def server_for(self, hostname, local_port):
         """Name-based virtual hosting: the first vhost on this port naming the host, else the

@@ -71,6 +71,7 @@ class FakeRequest:
         self.err_headers_out = Table()
         self.subprocess_env = Table()
         self.notes = Table()
+        self.plugin_state = {}
         self._content_type = "text/x-python"
         self._content_type_set = 0
         self.sent_bodyct = 0
@@ -109,6 +110,10 @@ class FakeRequest:
     def content_type(self, value):
         self._content_type = value
         self._content_type_set = 1
+
+    @property
+    def content_type_set(self):
+        return bool(self._content_type_set)
 
     def read(self, n=-1):
         data = self._body.read(n)

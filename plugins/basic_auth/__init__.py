@@ -206,14 +206,14 @@ def get_basic_auth_pw(req):
         add_challenge(req)
         return None
     req.user, req.ap_auth_type = user, "Basic"
-    req._basic_auth_peeked = user
+    req.plugin_state["basic_auth.peeked"] = user
     return password
 
 
 def _forget_peeked_user(req):
     """A user read by get_basic_auth_pw before authentication is not authenticated (Apache
     clears it before check_user_id)."""
-    peeked = req.__dict__.pop("_basic_auth_peeked", None)
+    peeked = req.plugin_state.pop("basic_auth.peeked", None)
     if peeked is not None and req.user == peeked:
         req.user = req.ap_auth_type = None
 

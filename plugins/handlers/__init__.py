@@ -68,7 +68,7 @@ def server_methods():
 def post_read_request(req):
     """Server-level PythonInitHandler, then PythonPostReadRequestHandler."""
     init = configured(req, "PythonInitHandler")
-    req._handlers_init_ran = init
+    req.plugin_state["handlers.init_ran"] = init
     return init_then(req, init, "PythonPostReadRequestHandler")
 
 
@@ -83,7 +83,7 @@ def header_parser(req):
 
     (mod_python 3.5 never ran directory-level init handlers; this is the intended rule:
     once per request, at the earliest phase its configuration is visible.)"""
-    ran = vars(req).get("_handlers_init_ran", ())
+    ran = req.plugin_state.get("handlers.init_ran", ())
     init = tuple(e for e in configured(req, "PythonInitHandler") if e not in ran)
     return init_then(req, init, "PythonHeaderParserHandler")
 

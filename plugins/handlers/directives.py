@@ -144,8 +144,8 @@ DIRECTIVES = [_handler_directive(name) for name in HANDLER_DIRECTIVES] + [
               parse=_option, merge=update, default={}),
     Directive("PythonPath", override=OVERRIDE, syntax='"sys.path+[\'/dir\']"',
               parse=_python_path),
-    flag("PythonDebug", override=OVERRIDE),
-    flag("PythonAutoReload", default=True, override=OVERRIDE),
+    # PythonDebug and PythonAutoReload are the kernel's (kernel/config/python_directives.py):
+    # the publisher, PSP and the WSGI handler read them too.
     flag("PythonEnablePdb", override=OVERRIDE),
     flag("PythonInterpPerDirectory", override=OVERRIDE),
     flag("PythonInterpPerDirective", override=OVERRIDE),

@@ -68,7 +68,7 @@ def run(req, directive, entries):
         return None
     hlist = HandlerList(entries)
     req.phase = directive
-    req._hlist = hlist
+    req.plugin_state["handlers.hlist"] = hlist
     go_on = CONTINUE[directive]
     result = None
     try:
@@ -81,7 +81,7 @@ def run(req, directive, entries):
             hlist.next()
     finally:
         req.phase = None
-        req._hlist = None
+        req.plugin_state["handlers.hlist"] = None
     return result
 
 

@@ -52,7 +52,7 @@ def add_handler(req, phase, handler, dir=None):
     are checked when the phase runs."""
     if phase not in ADDABLE:
         raise IndexError("Invalid phase: %s" % phase)
-    hlist = vars(req).get("_hlist")
+    hlist = req.plugin_state.get("handlers.hlist")
     # Without ``dir``: the directory of the handler adding it (mod_python had put that one
     # on sys.path by then).
     directory = canonical_directory(dir) if dir else (hlist.directory if hlist else None)
@@ -65,9 +65,9 @@ def add_handler(req, phase, handler, dir=None):
 
 def added(req):
     """{phase: [entries]} added by ``req.add_handler`` for phases still to come."""
-    pending = vars(req).get("_handlers_added")
+    pending = req.plugin_state.get("handlers.added")
     if pending is None:
-        pending = req._handlers_added = {}
+        pending = req.plugin_state["handlers.added"] = {}
     return pending
 
 
@@ -79,7 +79,7 @@ def interpreter(req):
     if config["PythonInterpPerDirectory"]:
         return os.path.dirname(req.filename) + "/" if req.filename else MAIN_INTERPRETER
     if config["PythonInterpPerDirective"]:
-        hlist = vars(req).get("_hlist")
+        hlist = req.plugin_state.get("handlers.hlist")
         return (hlist.directory if hlist is not None else None) or MAIN_INTERPRETER
     return req.server.server_hostname
 
@@ -88,7 +88,7 @@ REQUEST_METHODS = {
     "get_options": get_options,
     "get_config": get_config,
     "add_handler": add_handler,
-    "hlist": property(lambda req: vars(req).get("_hlist")),
+    "hlist": property(lambda req: req.plugin_state.get("handlers.hlist")),
     "interpreter": property(interpreter),
 }
 SERVER_METHODS = {"get_options": server_get_options, "get_config": server_get_config}

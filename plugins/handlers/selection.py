@@ -33,7 +33,7 @@ def entries_for(req, directive):
 
 def pending(req, directive):
     """Handlers ``req.add_handler`` queued for ``directive``, taken once."""
-    added = vars(req).get("_handlers_added")
+    added = req.plugin_state.get("handlers.added")
     return tuple(added.pop(directive, ())) if added else ()
 
 
@@ -47,7 +47,7 @@ def configured(req, directive):
 
 def run_phase(req, directive):
     used = req.site.state.get(IN_USE)
-    if used is not None and directive not in used and not vars(req).get("_handlers_added"):
+    if used is not None and directive not in used and not req.plugin_state.get("handlers.added"):
         return None         # nothing configured anywhere and nothing added: skip the work
     return dispatch.run(req, directive, entries_for(req, directive) + pending(req, directive))
 

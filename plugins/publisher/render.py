@@ -33,7 +33,7 @@ def render(req, result):
         body = bytes(result)
     else:
         body = result if isinstance(result, str) else str(result)
-    if not req._content_type_set and not req.sent_bodyct:
+    if not req.content_type_set and not req.sent_bodyct:
         req.content_type = guess_type(body)
     req.write(body, 0)
 
@@ -42,7 +42,7 @@ def _stream(req, iterator):
     end = object()
     try:
         piece = next(iterator, end)
-        if not req._content_type_set and not req.sent_bodyct:
+        if not req.content_type_set and not req.sent_bodyct:
             req.content_type = "text/plain"
         if req.header_only:
             return
