@@ -80,10 +80,12 @@ def run_phases(req):
     """All phases up to the content handler. Returns (result, failure)."""
     pipeline = req.site.pipeline
     run = pipeline.run
+    impls = pipeline.impls      # a run-all phase no plugin implements is OK: not even called
     try:
-        result = run(req, "post_read_request")
-        if _stops(result):
-            return result, None
+        if impls["post_read_request"]:
+            result = run(req, "post_read_request")
+            if _stops(result):
+                return result, None
         req.dir_config = req.site.merger.location_config(req.server, req.uri)
         result = _required(req, "translate_name", "translate")
         if result != OK:
@@ -94,7 +96,7 @@ def run_phases(req):
         result = _check_body_limit(req)
         if result is not None:
             return result, None
-        if req.main is None:
+        if req.main is None and impls["header_parser"]:
             result = run(req, "header_parser")
             if _stops(result):
                 return result, None
@@ -104,9 +106,10 @@ def run_phases(req):
         result = _required(req, "type_checker", "find types")
         if result != OK:
             return result, None
-        result = run(req, "fixups")
-        if _stops(result):
-            return result, None
+        if impls["fixups"]:
+            result = run(req, "fixups")
+            if _stops(result):
+                return result, None
         result = run(req, "handler")
         if result == DECLINED:
             return C.HTTP_NOT_FOUND, None
@@ -204,13 +207,17 @@ def finish_request(req):
 
 def _after(req, final):
     site = req.site
-    try:
-        site.pipeline.run(req, "log_transaction")
-    except BaseException:
-        req.log_error("log_transaction raised:\n" + traceback.format_exc().rstrip())
+    impls = site.pipeline.impls
+    if impls["log_transaction"]:
+        try:
+            site.pipeline.run(req, "log_transaction")
+        except BaseException:
+            req.log_error("log_transaction raised:\n" + traceback.format_exc().rstrip())
     access = site.access_logs.get(req.server.id) if site.access_logs else None
     if access is not None:
         access.log(req, final, time.time())
+    if req.next is None and not req._cleanups and not impls["request_cleanup"]:
+        return                  # nothing registered to clean up: the common case
     chain = [req]
     while chain[-1].next is not None:
         chain.append(chain[-1].next)

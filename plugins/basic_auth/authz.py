@@ -67,6 +67,11 @@ class Rule:
     def applies(self, method):
         return self.methods.applies(method)
 
+    @property
+    def constant(self):
+        """The outcome depends on the method only (``Require all ...``)."""
+        return getattr(self.check, "constant", False)
+
     def evaluate(self, req):
         outcome = self.check(req)
         return _NEGATION.get(outcome, outcome) if self.negated else outcome
@@ -92,6 +97,10 @@ class Block:
     def applies(self, method):
         return any(child.applies(method) for child in self.children)
 
+    @property
+    def constant(self):
+        return all(child.constant for child in self.children)
+
     def evaluate(self, req):
         if self.kind == "all":
             return all_of(self.children, req)
@@ -115,7 +124,25 @@ class AuthzConfig:
     def applies(self, method):
         return any(rule.applies(method) for rule in self.rules)
 
+    def __post_init__(self):
+        # Rules that ignore the request but for its method (the common ``Require all
+        # granted``) are evaluated once per method and remembered here.
+        object.__setattr__(self, "_by_method", {} if self.constant else None)
+
+    @property
+    def constant(self):
+        return all(rule.constant for rule in self.rules)
+
     def evaluate(self, req):
+        known = self._by_method
+        if known is not None:
+            outcome = known.get(req.method)
+            if outcome is None:
+                outcome = known[req.method] = self._evaluate(req)
+            return outcome
+        return self._evaluate(req)
+
+    def _evaluate(self, req):
         if not self.applies(req.method):
             return GRANTED
         return any_of(self.rules, req)
@@ -160,7 +187,11 @@ def _all(args):
     if len(args) != 1 or args[0].lower() not in ("granted", "denied"):
         raise ValueError("Require all takes 'granted' or 'denied'")
     outcome = GRANTED if args[0].lower() == "granted" else DENIED
-    return lambda req: outcome
+
+    def check(req):
+        return outcome
+    check.constant = True
+    return check
 
 
 def _valid_user(args):
