@@ -9,7 +9,8 @@ Fixtures:
   body, headers)`` giving ``.status``/``.headers``/``.body``/``.text``, ``.error_log()``,
   ``.url``). Every server started is stopped when the test ends.
 * ``greenphase_site``: a factory ``greenphase_site(config_text, plugins=None)`` building the
-  Site in-process (``greenphase.testing.build_site``) for fast checks of configuration errors.
+  Site in-process (``greenphase.testing.build_site``) for fast checks of configuration errors
+  (``site.errors``: one ``ConfigError`` per problem, with file:line).
 """
 
 import pytest
@@ -39,5 +40,5 @@ def greenphase_site(tmp_path):
     from .sites import build_site
 
     def build(config_text, plugins=None):
-        return build_site(tmp_path, config_text, plugins=plugins)
+        return build_site(tmp_path, config_text, plugins=plugins, check=False)
     return build

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,12 +49,12 @@ class HTTPReply:
 class RunningServer:
     """One server subprocess: ``url``, ``port``, ``get``/``request``, ``error_log()``."""
 
-    def __init__(self, config_file, port, error_log, args=(), env=None, cwd=None):
+    def __init__(self, config_file, port, error_log, args=(), env=None, cwd=None, python=None):
         self.config_file, self.port, self.error_log_path = str(config_file), port, error_log
         self.url = None
         self._out, self._err, self._lines = [], [], queue.Queue()
-        command = [sys.executable, "-m", "kernel.cli", "serve", "--config", self.config_file,
-                   *args]
+        command = [python or sys.executable, "-m", "kernel.cli", "serve",
+                   "--config", self.config_file, *args]
         self.proc = subprocess.Popen(command, cwd=cwd, env=dict(os.environ, **(env or {})),
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, bufsize=1)
@@ -116,12 +117,22 @@ class RunningServer:
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)
 
-    def error_log(self):
-        """The error log's text so far ('' before the first line)."""
-        try:
-            return Path(self.error_log_path).read_text()
-        except FileNotFoundError:
-            return ""
+    def error_log(self, wait_for=None, timeout=5.0):
+        """The error log's text so far ('' before the first line). ``wait_for``: a regex to
+        wait for (bounded by ``timeout``; a line written after the response went out, by
+        log_transaction say, may come a moment after the client read the reply)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                text = Path(self.error_log_path).read_text()
+            except FileNotFoundError:
+                text = ""
+            if wait_for is None or re.search(wait_for, text):
+                return text
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise TimeoutError("no error-log line matching %r within %ss; the log:\n%s"
+                                   % (wait_for, timeout, text))
+            time.sleep(0.02)        # polling the file for the line, bounded by the deadline
 
     def stop(self):
         """SIGTERM, a bounded wait, then SIGKILL; the exit status."""
@@ -143,13 +154,15 @@ class RunningServer:
         self.stop()
 
 
-def start_server(config_text, directory, plugins=None, args=(), env=None, single=True):
+def start_server(config_text, directory, plugins=None, args=(), env=None, single=True,
+                 python=None):
     """Serve ``config_text`` (a file is written in ``directory``) on a free loopback port.
 
     ``plugins``: the exact plugin list (``--plugins``), or None for the site's own choice
     (the built-ins, then its ``LoadPlugin`` lines). ``args``: more ``greenphase serve``
     options (``--trace-hooks``, ``--plugin MODULE``...). ``single=False``: the arbiter and
-    its workers (give ``--workers N`` in ``args``) instead of one process.
+    its workers (give ``--workers N`` in ``args``) instead of one process. ``python``: the
+    interpreter to serve with (default: this one), for an environment of its own.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -166,4 +179,4 @@ def start_server(config_text, directory, plugins=None, args=(), env=None, single
     more = (["--single"] if single else []) + list(args)
     if plugins is not None:
         more += ["--plugins", ",".join(plugins)]
-    return RunningServer(config, port, error_log, more, env, cwd=directory)
+    return RunningServer(config, port, error_log, more, env, cwd=directory, python=python)
