@@ -86,10 +86,17 @@ _PUBLIC = {
     "add_cookie": ".lib.cookies",
     "get_cookie": ".lib.cookies",
     "get_cookies": ".lib.cookies",
+    # filters (the filter_for hook's chains) and sub-requests
+    "filters": ".lib.filters",          # the module: RESOURCE, CONTENT_SET, OutputStage, ...
+    "OutputStage": ".lib.filters",
+    "UnknownFilter": ".lib.filters",
+    "add_output_filter": ".lib.filters",
+    "add_input_filter": ".lib.filters",
+    "run_subrequest": ".lifecycle.subrequest",
 }
 
 # Public names that are modules (namespaces), and names spelled differently where defined.
-_MODULES = {"constants", "directives", "loader", "testing"}
+_MODULES = {"constants", "directives", "filters", "loader", "testing"}
 _DEFINED_AS = {"current_site": "current", "basic_challenge": "challenge",
                "parse_config_file": "parse_file"}
 # Every constant (HTTP_*, APLOG_*, M_*, DIR_MAGIC_TYPE ...) is public under its own name too.

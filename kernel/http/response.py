@@ -71,7 +71,7 @@ class Response:
     """What one client will receive, and what of it has gone out."""
 
     __slots__ = ("conn", "headers_sent", "chunked", "close", "out", "out_len", "bytes_sent",
-                 "finished", "content_length", "status_sent", "header_only")
+                 "finished", "content_length", "status_sent", "header_only", "filter")
 
     def __init__(self, conn, header_only=False):
         self.conn = conn
@@ -85,15 +85,34 @@ class Response:
         self.finished = False
         self.content_length = None  # set_content_length()
         self.status_sent = None
+        self.filter = None          # the output filter chain (kernel.lib.filters), if any
 
     # -- what the request and the pipeline ask -------------------------------------------
     def write(self, req, data, flush):
-        """Buffer ``data`` (bytes); with ``flush``, send headers (first time) and the buffer."""
+        """Buffer ``data`` (bytes); with ``flush``, send headers (first time) and the buffer.
+        With an output filter chain the data goes through it first (it ends in raw_write)."""
+        if self.filter is not None:
+            self.filter.write(req, data, flush)
+            return
         if data:
             self.out.append(bytes(data))
             self.out_len += len(data)
         if flush:
             self.flush(req)
+
+    def raw_write(self, req, data, flush):
+        """The end of an output filter chain: what the filters pass on, framed as usual."""
+        if data:
+            self.out.append(bytes(data))
+            self.out_len += len(data)
+        if flush:
+            self._send(req)
+
+    def set_filter(self, chain):
+        """Route the body through ``chain`` (``write(req, data, flush)``, ``close(req)``).
+        A length the handler declared no longer holds: the filtered length is framed."""
+        self.filter = chain
+        self.content_length = None
 
     def drop_connection(self):
         """This exchange ends the connection (a refused body, or a status Apache closes on)."""
@@ -111,6 +130,7 @@ class Response:
         req._error_path = True      # response_start hooks are told (mod_headers' "always")
         if self.headers_sent:
             return
+        self.filter = None          # an error page goes out unfiltered
         self.out.clear()
         self.out_len = 0
         self.content_length = None
@@ -135,7 +155,7 @@ class Response:
         conn = self.conn
         status = req.status
         no_body = C.has_no_body(status)
-        if length is None and self.content_length is None:
+        if length is None and self.content_length is None and self.filter is None:
             declared = req.headers_out.getfirst("Content-Length")    # set by hand, as old code does
             if declared is not None and declared.strip().isdigit():
                 self.content_length = int(declared)
@@ -178,6 +198,12 @@ class Response:
 
     def flush(self, req):
         """Send the headers (first time) and whatever body is buffered."""
+        if self.filter is not None:
+            self.filter.write(req, b"", True)
+            return
+        self._send(req)
+
+    def _send(self, req):
         data = b"".join(self.out) if self.out else b""
         self.out.clear()
         self.out_len = 0
@@ -195,6 +221,9 @@ class Response:
         """End the response: one send with Content-Length when nothing went out yet."""
         if self.finished:
             return
+        if self.filter is not None:     # end of stream: the filters pass on what they hold
+            chain, self.filter = self.filter, None
+            chain.close(req)
         if not self.headers_sent:
             length = self.out_len if self.content_length is None else None
             head = self._head_bytes(req, length)
@@ -207,7 +236,7 @@ class Response:
             self.conn.send_raw(head + body)
         else:
             self.finished = True
-            self.flush(req)
+            self._send(req)
             self.conn.send_raw(b"0\r\n\r\n" if self.chunked else b"")
         if self.content_length is not None and not self.header_only \
                 and not C.has_no_body(self.status_sent) and self.bytes_sent != self.content_length:
