@@ -245,6 +245,26 @@ def response_start(req, error):
     """
 
 
+@hookspec(firstresult=True)
+def filter_for(req, name, is_input):
+    """Provide the output (``is_input`` False) or input filter called ``name`` (Apache's
+    filter names: compare without case) for ``req``: return a factory
+    ``factory(req, next) -> stage``, or ``None`` when the name is not yours.
+
+    Filters are added with ``kernel.add_output_filter(req, name)`` /
+    ``kernel.add_input_filter(req, name)`` (the filters plugin does it for
+    ``SetOutputFilter``/``AddOutputFilter``; the deflate plugin for
+    ``AddOutputFilterByType``), before the handler's first write or read. The chain is
+    owned by the response (``kernel.lib.filters`` documents the stage protocol): the
+    handler's writes pass through it piece by piece before framing, a flush travels down it,
+    and the end of the response closes it; a body length the handler declared is dropped
+    and the filtered body is framed (Content-Length when it all fits before the end, else
+    chunked). An input chain is read by ``req.read``. A request with no filter added costs
+    one test per write. ``factory.ftype`` orders the stages (``kernel.filters.RESOURCE``
+    before ``CONTENT_SET``), then the order of adding.
+    """
+
+
 # -- request phases, in Apache's order --------------------------------------------------
 
 @hookspec

@@ -14,7 +14,7 @@ class Body:
     small steps stays linear."""
 
     __slots__ = ("conn", "msg", "resp", "declared_length", "limit", "consumed", "buffer", "pos",
-                 "expect_continue", "continue_sent", "chunked")
+                 "expect_continue", "continue_sent", "chunked", "filter")
 
     def __init__(self, conn, msg, headers, version, resp):
         self.conn = conn
@@ -30,6 +30,11 @@ class Body:
         expect = (headers.getfirst("Expect") or "").lower()
         self.expect_continue = expect == "100-continue" and version == "1.1" and not msg.complete
         self.continue_sent = False
+        self.filter = None          # an input filter chain: pull() -> bytes, or None at the end
+
+    def set_filter(self, pull):
+        """Read the body through ``pull`` (kernel.lib.filters), which reads raw_piece."""
+        self.filter = pull
 
     @property
     def remaining(self):
@@ -42,6 +47,22 @@ class Body:
 
     def _more(self):
         """Move the next body piece into the buffer; False at the end of the body."""
+        if self.filter is not None:
+            piece = self.filter()
+            while piece == b"":
+                piece = self.filter()
+            if piece is None:
+                return False
+            self.buffer += piece
+            return True
+        piece = self.raw_piece()
+        if piece is None:
+            return False
+        self.buffer += piece
+        return True
+
+    def raw_piece(self):
+        """The next piece of the body as the client sent it (bytes), or None at its end."""
         msg = self.msg
         if self.expect_continue and not self.continue_sent:
             self.continue_sent = True
@@ -51,17 +72,17 @@ class Body:
         try:
             while not msg.body:
                 if msg.complete:
-                    return False
+                    return None
                 if not self.conn.fill():
                     raise IOError("Client closed connection before the request body was complete")
         except BadRequest as exc:       # a broken chunked body: answer its status, then close
             self.conn.close_after = True
             raise SERVER_RETURN(exc.status) from None
-        self.buffer += msg.body.pop(0)
-        if self.limit and self.consumed + self._available() > self.limit:
+        piece = msg.body.pop(0)
+        if self.limit and self.consumed + self._available() + len(piece) > self.limit:
             self.conn.close_after = True
             raise SERVER_RETURN(C.HTTP_REQUEST_ENTITY_TOO_LARGE)
-        return True
+        return piece
 
     def _take(self, n):
         data = bytes(self.buffer[self.pos:self.pos + n])

@@ -34,7 +34,8 @@ CORE_PLUGIN = "core"
 # (remoteip's client address, headers' early RequestHeader), the fallbacks last: the default
 # handler (static) and the error pages.
 BUILTIN_ORDER = ("remoteip", "headers", "basic_auth", "handlers", "publisher", "psp", "sessions",
-                 "wsgi_handler", "cgi_handler", "test_page", "static", "errorpages")
+                 "wsgi_handler", "cgi_handler", "filters", "includes", "deflate", "test_page",
+                 "static", "errorpages")
 DISTRIBUTION = "greenphase"
 SELECTION_DIRECTIVES = ("LoadPlugin", "Plugins", "NoPlugin")
 
