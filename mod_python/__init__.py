@@ -11,3 +11,6 @@ __all__ = ["apache", "cgihandler", "psp", "publisher", "util", "python22", "vers
 from . import version  # noqa: E402
 
 mp_version = version.version
+
+# As in 3.5, ``import mod_python`` makes ``mod_python.apache`` available too.
+from . import apache  # noqa: E402,F401

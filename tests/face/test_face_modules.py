@@ -128,6 +128,7 @@ def test_module_has_every_public_name(module):
 def test_package_lists_its_modules():
     import mod_python
     assert mod_python.mp_version == version.version == "3.5.0"
+    assert mod_python.apache.OK == 0            # importing the package brings apache along
     for name in mod_python.__all__:
         importlib.import_module("mod_python." + name)
 
