@@ -102,3 +102,23 @@ def test_directory_gate_keeps_one_working_directory(tmp_path):
     gate.leave()
     thread.join(10)
     assert seen == [str(second)] and os.getcwd() == home
+
+
+def test_apache_setup_cgi_and_restore_nocgi(switched):
+    from kernel.testing import FakeRequest
+    from mod_python import apache
+    req = FakeRequest("POST", uri="/s.py", body=b"name=x")
+    req.add_cgi_vars = lambda: req.subprocess_env.update({"REQUEST_METHOD": "POST"})
+    before = dict(os.environ)
+    saved = apache.setup_cgi(req)
+    try:
+        assert os.environ["REQUEST_METHOD"] == "POST"
+        assert os.environ["GATEWAY_INTERFACE"] == "Python-CGI/1.1"
+        assert all(os.environ.get(k) == v for k, v in before.items())  # added to, as 3.5
+        assert sys.stdin.read() == "name=x"
+        print("Status: 201 Made\nContent-Type: text/plain\n\nhello")
+    finally:
+        apache.restore_nocgi(*saved)
+    assert "REQUEST_METHOD" not in os.environ or before.get("REQUEST_METHOD")
+    assert (req.status, req.content_type) == (201, "text/plain")
+    assert b"".join(data for data, _ in req.written) == b"hello\n"
