@@ -163,7 +163,7 @@ class Response:
             pass
         elif length is not None:
             text += "Content-Length: %d\r\n" % length
-        elif self.content_length is not None:
+        elif self.content_length is not None and self.filter is None:
             text += "Content-Length: %d\r\n" % self.content_length
         elif self.header_only:
             pass
@@ -224,6 +224,7 @@ class Response:
         if self.filter is not None:     # end of stream: the filters pass on what they hold
             chain, self.filter = self.filter, None
             chain.close(req)
+            self.content_length = None      # the handler's length was the unfiltered body's
         if not self.headers_sent:
             length = self.out_len if self.content_length is None else None
             head = self._head_bytes(req, length)
