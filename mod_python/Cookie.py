@@ -6,4 +6,7 @@ from kernel import (
     Cookie, CookieError, MarshalCookie, SignedCookie, add_cookie, get_cookie, get_cookies)
 
 __all__ = ["Cookie", "CookieError", "MarshalCookie", "SignedCookie", "add_cookie",
-           "get_cookie", "get_cookies"]
+           "get_cookie", "get_cookies", "PY2", "metaCookie"]
+
+PY2 = False
+metaCookie = type(Cookie)   # 3.5's metaclass of Cookie; here the class's own type

@@ -7,6 +7,8 @@ import os
 import re
 import tempfile
 
+from ._unavailable import Unavailable
+
 from plugins.sessions import (
     CLEANUP_CHANCE, COOKIE_NAME, DFT_CLEANUP_TIME_LIMIT, DFT_GRACE_PERIOD, DFT_TIMEOUT,
     BaseSession, DbmSession, FileSession, MemorySession, RedisSession, Session,
@@ -16,9 +18,15 @@ __all__ = ["BaseSession", "CLEANUP_CHANCE", "COOKIE_NAME", "DFT_CLEANUP_TIME_LIM
            "DFT_FAST_CLEANUP", "DFT_GRACE_PERIOD", "DFT_LOCK", "DFT_TIMEOUT",
            "DFT_VERIFY_CLEANUP", "DbmSession", "FileSession", "MemorySession", "RedisSession",
            "Session", "SessionStoreError", "dbm_cleanup", "filesession_cleanup",
+           "FS_STAT_VERSION", "PY2", "rnd_gens", "rnd_iter",
            "make_filesession_dirs", "md5_hash", "mem_cleanup", "tempdir", "true_or_false",
            "unlock_session_cleanup", "validate_sid_re"]
 
+PY2 = False
+FS_STAT_VERSION = "MPFS_3.2"    # the marker 3.5 wrote in FileSession's cleanup stat file
+_IDS = "session ids come from the secrets module (the sessions plugin), not a seeded generator"
+rnd_gens = Unavailable("mod_python.Session.rnd_gens", _IDS)
+rnd_iter = Unavailable("mod_python.Session.rnd_iter", _IDS)
 DFT_LOCK = True
 DFT_FAST_CLEANUP = True
 DFT_VERIFY_CLEANUP = True

@@ -107,13 +107,17 @@ PUBLIC_NAMES = {
         """,
     "python22": "",
     "psp": """
-        PSP PSPInterface handler parse parsestring
+        PSP PSPInterface handler parse parsestring FileCache HitsCache PY2 code2str str2code
+        dbm_cache_get dbm_cache_store dbm_cache_type dbm_types mem_fcache mem_scache
+        path_split tempdir
         """,
     "Session": """
         BaseSession COOKIE_NAME DFT_TIMEOUT DbmSession FileSession MemorySession Session
+        FS_STAT_VERSION PY2 rnd_gens rnd_iter
         """,
     "Cookie": """
-        Cookie CookieError MarshalCookie SignedCookie add_cookie get_cookie get_cookies
+        Cookie CookieError MarshalCookie SignedCookie add_cookie get_cookie get_cookies PY2
+        metaCookie
         """,
 }
 
@@ -140,13 +144,15 @@ def test_package_lists_its_modules():
     lambda: publisher.resolve_object(None, None, "x", None, None, None),
     lambda: publisher.process_auth(None, None),
     lambda: publisher.tp_rules[type],
+    lambda: importlib.import_module("mod_python.psp").dbm_cache_get(None, None, None),
+    lambda: importlib.import_module("mod_python.Session").rnd_iter(),
 ], ids=["apache.init", "apache.CallBack", "publisher.page_cache", "publisher.resolve_object",
-        "publisher.process_auth", "publisher.tp_rules"])
+        "publisher.process_auth", "publisher.tp_rules", "psp.dbm_cache_get", "Session.rnd_iter"])
 def test_a_name_without_meaning_says_so(use):
     with pytest.raises(NotImplementedError) as info:
         use()
     message = str(info.value)
-    assert "greenphase" in message and ("mod_python.publisher." in message or "apache." in message)
+    assert "greenphase" in message and "mod_python." in message
 
 
 def test_python22_is_an_empty_module():
@@ -376,3 +382,12 @@ def test_httpdconf_documentation_examples():
     only = namespace["Container"](namespace["LogLevel"]("warn"),
                                   only_if="mod_python.version.HTTPD_VERSION[0:3] == '2.4'")
     assert str(only) == "LogLevel warn\n"
+
+
+def test_psp_code_round_trip_and_path_split():
+    psp = importlib.import_module("mod_python.psp")
+    code = compile("x = 6 * 7", "<page>", "exec")
+    scope = {}
+    exec(psp.str2code(psp.code2str(code)), scope)
+    assert scope["x"] == 42
+    assert psp.path_split("/srv/site/page.psp") == ("/srv/site/", "page.psp")
