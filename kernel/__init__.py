@@ -93,12 +93,16 @@ _PUBLIC = {
     "add_output_filter": ".lib.filters",
     "add_input_filter": ".lib.filters",
     "run_subrequest": ".lifecycle.subrequest",
+    # operators' pages (status, info): who may see them, what the plugins are
+    "is_local_client": ".lib.clients",      # Apache's Require local
+    "access_configured": ".lib.clients",    # did the configuration set Require/Allow here
+    "plugin_report": ".lifecycle.plugin_report",  # what `greenphase plugins --json` prints
 }
 
 # Public names that are modules (namespaces), and names spelled differently where defined.
 _MODULES = {"constants", "directives", "filters", "loader", "testing"}
 _DEFINED_AS = {"current_site": "current", "basic_challenge": "challenge",
-               "parse_config_file": "parse_file"}
+               "parse_config_file": "parse_file", "plugin_report": "report"}
 # Every constant (HTTP_*, APLOG_*, M_*, DIR_MAGIC_TYPE ...) is public under its own name too.
 _PUBLIC.update((name, ".lifecycle.constants") for name in vars(_constants)
                if name.isupper() and not name.startswith("_"))

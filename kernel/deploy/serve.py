@@ -1,7 +1,9 @@
 """``greenphase serve``: the arbiter and its workers (``--single``: one process, no arbiter)."""
 
 import os
+import shutil
 import sys
+import tempfile
 
 from . import systemd
 from .probe import options_from_args, probe
@@ -22,6 +24,17 @@ def add_arguments(parser):
 
 def default_workers():
     return os.cpu_count() or 1
+
+
+def make_run_dir(cfg):
+    """A private folder the workers share for the life of the arbiter (the status plugin's
+    scoreboard), named to them in ``GREENPHASE_RUN_DIR``; owned by User/Group, who the
+    workers run as."""
+    run_dir = tempfile.mkdtemp(prefix="greenphase-run-")
+    if os.geteuid() == 0:
+        os.chown(run_dir, cfg.uid, cfg.gid)
+    os.environ["GREENPHASE_RUN_DIR"] = run_dir
+    return run_dir
 
 
 def _fail(message):
@@ -67,9 +80,11 @@ def serve(args):
                            "(Listen lines are not bound)", len(inherited))
     if os.geteuid() != 0 and (settings.user is not None or settings.group is not None):
         arbiter.log.warning("User/Group ignored: only a server started as root changes user")
+    run_dir = make_run_dir(arbiter.cfg)
     try:
         arbiter.run()
     finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
         if pid_file is not None:
             pid_file.remove(os.getpid())
     return 0

@@ -35,7 +35,7 @@ CORE_PLUGIN = "core"
 # handler (static) and the error pages.
 BUILTIN_ORDER = ("remoteip", "headers", "basic_auth", "handlers", "publisher", "psp", "sessions",
                  "wsgi_handler", "cgi_handler", "filters", "includes", "deflate", "test_page",
-                 "static", "errorpages")
+                 "status", "info", "static", "errorpages")
 DISTRIBUTION = "greenphase"
 SELECTION_DIRECTIVES = ("LoadPlugin", "Plugins", "NoPlugin")
 

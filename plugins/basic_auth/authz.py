@@ -14,6 +14,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from greenphase import constants as C
+from greenphase import is_local_client
 
 from .credentials import user_bytes
 from .method_masks import ALL
@@ -290,5 +291,12 @@ def _method(args):
     return check
 
 
-PROVIDERS = {"all": _all, "valid-user": _valid_user, "user": _user, "group": _group,
+def _local(args):
+    """Apache's ``Require local``: loopback clients, or the server's own address."""
+    if args:
+        raise ValueError("Require local takes no arguments")
+    return lambda req: GRANTED if is_local_client(req) else DENIED
+
+
+PROVIDERS = {"local": _local, "all": _all, "valid-user": _valid_user, "user": _user, "group": _group,
              "ip": _ip, "host": _host, "env": _env, "method": _method}
