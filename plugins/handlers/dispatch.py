@@ -86,7 +86,6 @@ def run(req, directive, entries):
 
 
 def call(req, directive, entry):
-    where = "%s %s" % (directive, entry.handler)
     try:
         try:
             function = resolve(req, directive, entry)
@@ -96,11 +95,13 @@ def call(req, directive, entry):
         except SERVER_RETURN as exc:
             result = apply_server_return(req, exc)
         if type(result) is not int:
-            raise InvalidResult(invalid_result_message(where, result))
+            raise InvalidResult(invalid_result_message("%s %s" % (directive, entry.handler),
+                                                       result))
         return result
     except ClientGone:
         raise
     except Exception as exc:
+        where = "%s %s" % (directive, entry.handler)
         if directive in ("PythonCleanupHandler", "PythonLogHandler"):
             # The response is gone: nobody but the log can hear about it.
             req.log_error("%s raised:\n%s" % (where, traceback_text(exc)))
@@ -160,10 +161,12 @@ def named_handler(site, module, function):
     answers = _named.get(site)
     if answers is None:
         answers = _named[site] = {}
-    key = named_key(module, function)
-    if key not in answers:
-        answers[key] = site.hook.named_handler(name=key)
-    return answers[key]
+    key = (module, function)
+    try:
+        return answers[key]
+    except KeyError:
+        answer = answers[key] = site.hook.named_handler(name=named_key(module, function))
+        return answer
 
 
 def unresolved_message(module, function):
@@ -185,6 +188,10 @@ def search_dirs(entry, python_path):
 
 def walk(req, module, dotted, silent):
     """Follow ``Class.method``: a class passed through is instantiated with the request."""
+    if "." not in dotted:
+        found = getattr(module, dotted, None)     # the common case: a plain function name
+        if found is not None:
+            return found
     obj = module
     for part in dotted.split("."):
         if isinstance(obj, type):
