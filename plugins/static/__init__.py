@@ -1,9 +1,12 @@
 """The static plugin: Apache's default handler, serving ``req.filename`` as it is.
 
-It answers last in the content phase and only for requests no handler claimed
-(``req.handler`` unset or ``default-handler``). Validators (Last-Modified, ETag), conditional
-requests, byte ranges and HEAD are handled; files are streamed in blocks with their length
-announced, so a large file never sits in memory.
+It answers last in the content phase, for every request no other plugin answered: with
+``req.handler`` unset or ``default-handler``, and also (as Apache's core does) for a handler
+name nobody serves (``SetHandler text_html``, ``SetHandler mod_python`` without a
+``PythonHandler``), with Apache's warning ``handler "x" not found for: file`` in the error log.
+That fallback never sends Python or PSP source (403): mod_python's Apache would have.
+Validators (Last-Modified, ETag), conditional requests, byte ranges and HEAD are handled;
+files are streamed in blocks with their length announced, so a large file never sits in memory.
 """
 
 import os
@@ -21,8 +24,12 @@ ALLOWED = ("GET", "HEAD", "OPTIONS")
 
 @hookimpl(trylast=True)
 def handler(req):
+    """Apache's default handler: send the file (conditional requests, ranges, HEAD,
+    OPTIONS)."""
     if req.handler not in (None, C.DEFAULT_HANDLER):
-        return None
+        refused = unclaimed(req)
+        if refused is not None:
+            return refused
     req.allow_methods(ALLOWED)      # the kernel's 405/501 answers send them as Allow
     if req.method not in C.METHODS and req.method != "HEAD":
         return C.HTTP_NOT_IMPLEMENTED
@@ -64,6 +71,23 @@ def handler(req):
         if not stat.S_ISREG(os.fstat(fd).st_mode):     # replaced since the stat
             return C.HTTP_FORBIDDEN
         return send_file(req, f, st)
+
+
+# What the fallback for an unserved handler name never sends (a file mod_python would run).
+SOURCE_SUFFIXES = (".py", ".pyc", ".pyo", ".psp", ".psp_")
+
+
+def unclaimed(req):
+    """A handler name no plugin served: Apache's warning, then None to serve the file as the
+    default handler would, or 403 for source code."""
+    filename = req.filename
+    if filename:
+        req.log_error('handler "%s" not found for: %s' % (req.handler, filename), C.APLOG_WARNING)
+        if filename.endswith(SOURCE_SUFFIXES):
+            req.log_error("client denied: %s is source for handler %s, not sent by the "
+                          "default handler" % (filename, req.handler), C.APLOG_INFO)
+            return C.HTTP_FORBIDDEN
+    return None
 
 
 def accepts_path_info(req):

@@ -76,11 +76,27 @@ def tenbytes(tmp_path):
     return str(path)
 
 
-@pytest.mark.parametrize("handler", ["mod_python", "cgi-script", "text/html"])
-def test_declines_requests_claimed_by_a_handler(tenbytes, handler):
+@pytest.mark.parametrize("handler", ["mod_python", "cgi-script", "text/html", "text_html"])
+def test_serves_a_file_whose_handler_nobody_served_with_apaches_warning(tenbytes, handler):
     req = Req(tenbytes, handler=handler)
-    assert static.handler(req) is None
-    assert req.written == [] and req.headers_out.items() == []
+    assert static.handler(req) == C.OK
+    assert req.body == b"0123456789"
+    assert (f'handler "{handler}" not found for: {tenbytes}', C.APLOG_WARNING) in req.logged
+
+
+@pytest.mark.parametrize("name", ["h.py", "h.pyc", "page.psp", "page.psp_"])
+def test_the_fallback_never_sends_python_or_psp_source(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"secret = 1\n")
+    req = Req(str(path), handler="mod_python")
+    assert static.handler(req) == C.HTTP_FORBIDDEN
+    assert req.written == []
+
+
+def test_source_is_served_as_a_plain_file_without_a_handler(tmp_path):
+    path = tmp_path / "h.py"
+    path.write_bytes(b"x = 1\n")
+    assert static.handler(Req(str(path))) == C.OK
 
 
 @pytest.mark.parametrize("handler", [None, C.DEFAULT_HANDLER])

@@ -137,8 +137,9 @@ def test_directory_without_slash_is_redirected(site):
     assert r.status == 301 and r.header("Location").endswith("/sub/")
 
 
-def test_file_claimed_by_an_unknown_handler_is_not_served(site):
-    assert get(site.port, "/claimed/a.txt").status == 404
+def test_file_claimed_by_an_unknown_handler_falls_back_to_the_default_handler(site):
+    r = get(site.port, "/claimed/a.txt")
+    assert (r.status, r.body) == (200, b"claimed\n")
 
 
 def test_set_handler_default_handler_serves(site):
