@@ -249,7 +249,8 @@ def response_start(req, error):
 def filter_for(req, name, is_input):
     """Provide the output (``is_input`` False) or input filter called ``name`` (Apache's
     filter names: compare without case) for ``req``: return a factory
-    ``factory(req, next) -> stage``, or ``None`` when the name is not yours.
+    ``factory(req, next) -> stage``, or ``None`` when the name is not yours. The first answer
+    that is not None wins.
 
     Filters are added with ``kernel.add_output_filter(req, name)`` /
     ``kernel.add_input_filter(req, name)`` (the filters plugin does it for

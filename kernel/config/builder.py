@@ -37,8 +37,10 @@ _SECTION_KINDS = {
 class Builder:
     """Walks the nodes once, in order, as Apache reads its configuration."""
 
-    def __init__(self, directives, modules, defines=None, server_root=None):
+    def __init__(self, directives, modules, defines=None, server_root=None, left_out=None):
         self.directives = {name.lower(): d for name, d in directives.items()}
+        # lower-case directive name -> the installed plugin, not enabled here, declaring it
+        self.left_out = left_out or {}
         self.modules = modules
         self.defines = dict(defines or {})
         self.server_root = server_root
@@ -242,6 +244,11 @@ class Builder:
     def _directive(self, node, low, args, server, section, context, allowed):
         directive = self.directives.get(low)
         if directive is None:
+            if low in self.left_out:
+                self._error(node, "%s is a directive of plugin %s, which is not enabled for "
+                                  "this site (enable it: remove NoPlugin %s or --plugins -%s, or "
+                                  "list it in Plugins)" % ((node.name,) + (self.left_out[low],) * 3))
+                return
             if low in APACHE_ONLY:
                 if low not in self.warned:
                     self.warned.add(low)

@@ -36,6 +36,7 @@ def _redirect(req):
 
 @hookimpl(trylast=True)
 def translate_name(req):
+    """mod_alias (Redirect, Alias) then DocumentRoot: the URI becomes req.filename."""
     redirect = _redirect(req)
     if redirect:
         return redirect

@@ -38,6 +38,8 @@ def mime_table(req):
 
 @hookimpl(trylast=True)
 def type_checker(req):
+    """mod_mime: type and handler from the extensions (AddType, AddHandler, the MIME table),
+    then ForceType and SetHandler."""
     config = req.dir_config
     st = req.finfo
     if st is not None and stat.S_ISDIR(st.st_mode):

@@ -101,3 +101,36 @@ def render_text(data):
     out += ["", "A plugin is enabled for the whole process (LoadPlugin is server-config only); "
             "switch one off per directory through its own directives."]
     return "\n".join(out) + "\n"
+
+
+def phase_table(site):
+    """The README's per-phase table (Markdown) of where each enabled plugin sits in each phase
+    and what it does there: its call position (band), and the first line of the hook
+    implementation's docstring. Generated from the code; a test compares it with the README."""
+    out = ["| phase | run rule | call order: plugin (band): what it does there |",
+           "|---|---|---|"]
+    for name, rule in PHASES:
+        calls = []
+        for impl in reversed(getattr(site.hook, name).get_hookimpls()):
+            doc = " ".join((impl.function.__doc__ or "").strip().split("\n\n")[0].split())
+            band = "" if not (impl.tryfirst or impl.trylast) else \
+                " (%s)" % ("tryfirst" if impl.tryfirst else "trylast")
+            calls.append("%d. `%s`%s: %s" % (len(calls) + 1, impl.plugin_name, band,
+                                            doc.replace("|", "\\|") or "(undocumented)"))
+        out.append("| `%s` | %s | %s |" % (name, rule, "<br>".join(calls) or "-"))
+    return "\n".join(out) + "\n"
+
+
+def _print_phase_table():
+    """``python -m kernel.lifecycle.plugin_report``: the README's table for the built-ins (a
+    site with no configuration enables exactly them)."""
+    import tempfile
+    from .site import Site
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "site.conf")
+        open(path, "w").close()
+        print(phase_table(Site(path)), end="")
+
+
+if __name__ == "__main__":
+    _print_phase_table()

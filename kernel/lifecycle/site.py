@@ -57,7 +57,8 @@ class Site:
         modules = set()
         for names in self.hook.apache_modules():
             modules.update(names or ())
-        self.builder = Builder(self.directives, modules, defines)
+        self.builder = Builder(self.directives, modules, defines,
+                               left_out=self._left_out_directives())
         self.config = self.builder.build(self.config_file)
         self.server_root = self.config.server_root
         self.errors.extend(self.config.errors)
@@ -169,6 +170,24 @@ class Site:
                 owner[key] = plugin_name
                 directives[directive.name] = directive
         return directives
+
+    def _left_out_directives(self):
+        """The directives of installed built-in plugins this site leaves out, so that using
+        one is an error naming the plugin to enable (not "perhaps misspelled")."""
+        names = {}
+        for choice in self.plugins_left_out:
+            inst = choice.installed
+            if inst is None or not inst.builtin:
+                continue
+            try:
+                declare = getattr(inst.entry_point.load(), "register_directives", None)
+                for directive in (declare() or ()) if declare else ():
+                    names.setdefault(directive.name.lower(), choice.name)
+            except Exception:       # a broken plugin that is off must not stop the site
+                continue
+        for key in self.directives:
+            names.pop(key.lower(), None)
+        return names
 
     def _extend(self, base, mappings, what):
         namespace = {}

@@ -74,6 +74,7 @@ def post_read_request(req):
 
 @hookimpl
 def translate_name(req):
+    """PythonTransHandler."""
     return run_phase(req, "PythonTransHandler")
 
 
@@ -90,11 +91,13 @@ def header_parser(req):
 
 @hookimpl
 def access_checker(req):
+    """PythonAccessHandler."""
     return run_phase(req, "PythonAccessHandler")
 
 
 @hookimpl
 def check_user_id(req):
+    """PythonAuthenHandler (OK without setting req.user is a 500)."""
     result = run_phase(req, "PythonAuthenHandler")
     if result == C.OK and not req.user:
         req.log_error("%s returned OK but did not set req.user: an authentication handler must "
@@ -106,21 +109,26 @@ def check_user_id(req):
 
 @hookimpl
 def auth_checker(req):
+    """PythonAuthzHandler."""
     return run_phase(req, "PythonAuthzHandler")
 
 
 @hookimpl
 def type_checker(req):
+    """PythonTypeHandler."""
     return run_phase(req, "PythonTypeHandler")
 
 
 @hookimpl
 def fixups(req):
+    """PythonFixupHandler."""
     return run_phase(req, "PythonFixupHandler")
 
 
 @hookimpl
 def handler(req):
+    """PythonHandler for SetHandler/AddHandler mod_python (python-program); refuses to
+    serve a handler's source as a file."""
     if req.handler not in C.PYTHON_HANDLERS:
         return refuse_source(req)
     return run_phase(req, "PythonHandler")
@@ -128,11 +136,13 @@ def handler(req):
 
 @hookimpl
 def log_transaction(req):
+    """PythonLogHandler."""
     return run_phase(req, "PythonLogHandler")
 
 
 @hookimpl
 def request_cleanup(req):
+    """PythonCleanupHandler."""
     return run_phase(req, "PythonCleanupHandler")
 
 

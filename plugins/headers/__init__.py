@@ -53,6 +53,7 @@ def phases_used(site):
 
 @hookimpl(tryfirst=True)
 def post_read_request(req):
+    """mod_headers' early entries (RequestHeader/Header ... early)."""
     config = req.dir_config
     inbound, outbound = config["RequestHeader"], config["Header"]
     if inbound:
@@ -64,6 +65,7 @@ def post_read_request(req):
 
 @hookimpl(trylast=True)
 def fixups(req):
+    """mod_headers' RequestHeader: edit the request headers before the handler reads them."""
     entries = req.dir_config["RequestHeader"]
     if entries:
         apply(req, entries, IN)

@@ -48,6 +48,7 @@ def phases_used(site):
 
 @hookimpl(tryfirst=True)
 def post_read_request(req):
+    """mod_remoteip: the client address (and scheme) from a trusted proxy's header."""
     config = req.server.config
     header, proto = config["RemoteIPHeader"], config["RemoteIPProtoHeader"]
     if header is None and proto is None:

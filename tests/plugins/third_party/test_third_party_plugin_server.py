@@ -5,14 +5,10 @@ lists it with its hooks in phase order; a misspelt hook or a wrong signature in 
 reported by `greenphase check` naming it; its own tests (the kit's fixtures) pass there."""
 
 import json
-import shutil
-import subprocess
-import sys
-import sysconfig
-import venv
 from pathlib import Path
 
 import pytest
+from support.freshvenv import SHARED, make_venv, pip_install, run
 
 from kernel.hookspecs import PHASE_NAMES
 from kernel.testing import free_port, start_server
@@ -28,34 +24,14 @@ DocumentRoot "{root}/htdocs"
 '''
 
 
-def run(*command, cwd=None, timeout=180):
-    done = subprocess.run([str(c) for c in command], capture_output=True, text=True, cwd=cwd,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
-    return done
-
-
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     """(python of the fresh venv, the installed copy of the example)."""
     base = tmp_path_factory.mktemp("thirdparty")
-    home = base / "venv"
-    venv.EnvBuilder(with_pip=False).create(home)
-    python = home / "bin" / "python"
-    purelib = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
-    purelib = Path(purelib.stdout.strip())
-    # .venv's packages (pip, setuptools, wheel, pytest, gevent, greenphase itself) without
-    # copying them: addsitedir also runs .venv's own .pth files (the editable greenphase).
-    (purelib / "shared-dotvenv.pth").write_text(
-        "import site; site.addsitedir(%r)\n" % sysconfig.get_paths()["purelib"])
-    source = base / "greenphase-pathguard"
-    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info",
-                                                                    "__pycache__"))
-    done = run(python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-               "--no-index", str(source), cwd=base)
-    assert done.returncode == 0, done.stdout + done.stderr
+    python, purelib = make_venv(base / "venv")
+    source = pip_install(python, EXAMPLE, base)
     assert list(purelib.glob("greenphase_pathguard*")), "not installed into the fresh venv"
-    assert not list(Path(sysconfig.get_paths()["purelib"]).glob("greenphase_pathguard*")), \
-        "installed into .venv"
+    assert not list(SHARED.glob("greenphase_pathguard*")), "installed into .venv"
     return python, source
 
 
