@@ -23,7 +23,7 @@ def fixups(req):
 def handler(req):
     req.content_type = "text/plain"
     req.write("%s %s %s" % (req.plugin_state["probe.first"], req.content_type_set,
-                            sorted(req.plugin_state)))
+                            sorted(k for k in req.plugin_state if k.startswith("probe."))))
     return OK
 '''
 
@@ -80,3 +80,30 @@ def test_no_plugin_sets_underscored_request_attributes():
                     and isinstance(node.ctx, ast.Store)):
                 broken.append("%s:%d req.%s" % (path.relative_to(ROOT), node.lineno, node.attr))
     assert not broken, "\n".join(broken)
+
+
+OLD_STYLE = '''
+from kernel import hookimpl
+@hookimpl
+def fixups(req):
+    req.headers_out["X-Old"] = "kernel"
+'''
+
+BARE_PLUGGY = '''
+import pluggy
+hookimpl = pluggy.HookimplMarker("greenphase")
+@hookimpl
+def fixups(req):
+    req.headers_out["X-Bare"] = "pluggy"
+'''
+
+
+def test_old_kernel_imports_and_bare_pluggy_markers_still_work(tmp_path):
+    (tmp_path / "htdocs").mkdir()
+    (tmp_path / "htdocs" / "a.txt").write_text("a")
+    (tmp_path / "oldstyle.py").write_text(OLD_STYLE)
+    (tmp_path / "bare.py").write_text(BARE_PLUGGY)
+    site = build_site(tmp_path, 'DocumentRoot "%s/htdocs"\nLoadPlugin ./oldstyle.py\n'
+                      'LoadPlugin ./bare.py\n' % tmp_path)
+    reply = Client(site).get("/a.txt")
+    assert reply.header("X-Old") == "kernel" and reply.header("X-Bare") == "pluggy"
