@@ -9,7 +9,7 @@ from greenphase import HTTP_FORBIDDEN, HTTP_METHOD_NOT_ALLOWED, OK, access_confi
 
 def serve(req):
     if req.method not in ("GET", "HEAD"):
-        req.headers_out["Allow"] = "GET, HEAD"
+        req.err_headers_out["Allow"] = "GET, HEAD"
         return HTTP_METHOD_NOT_ALLOWED
     if not (access_configured(req) or is_local_client(req)):
         req.log_error("server-info refused to %s: not a local client and no Require for %s"

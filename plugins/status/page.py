@@ -30,7 +30,7 @@ def refuse_unless_allowed(req, what):
 
 def serve(req, board, extended):
     if req.method not in ("GET", "HEAD"):
-        req.headers_out["Allow"] = "GET, HEAD"
+        req.err_headers_out["Allow"] = "GET, HEAD"
         return HTTP_METHOD_NOT_ALLOWED
     refused = refuse_unless_allowed(req, "server-status")
     if refused:
