@@ -20,7 +20,7 @@ def meets_conditions(req):
     """``OK``, or 304 / 412 as the request's preconditions demand."""
     headers = req.headers_in
     etag = req.headers_out.getfirst("ETag")
-    mtime = req.mtime
+    mtime = int(req.mtime)        # HTTP dates have whole seconds
     if_match = headers.getfirst("If-Match")
     if if_match is not None:
         if if_match.strip() != "*" and (etag is None or etag.removeprefix("W/") not in _etags(if_match)):
@@ -36,6 +36,7 @@ def meets_conditions(req):
             return C.HTTP_NOT_MODIFIED if safe else C.HTTP_PRECONDITION_FAILED
     elif safe:
         since = _since(headers.getfirst("If-Modified-Since") or "")
-        if since is not None and mtime and mtime <= since:
+        # A date later than the request itself is ignored, as Apache does (a wrong clock).
+        if since is not None and mtime and mtime <= since <= req.request_time:
             return C.HTTP_NOT_MODIFIED
     return C.OK

@@ -28,6 +28,8 @@ def send_error(req, status, failure=None):
     resp = req._resp
     if status in DROPS_CONNECTION:
         resp.drop_connection()
+    if status == C.HTTP_NOT_MODIFIED:
+        keep_for_not_modified(req)
     resp.reset_for_error(req, status)
     try:
         body = req.site.hook.error_page(req=req, status=status, failure=failure)
@@ -43,6 +45,20 @@ def send_error(req, status, failure=None):
     if C.has_no_body(status):
         return
     req.write(body, 0)
+
+
+# What Apache's 304 keeps of the handler's headers_out (http_filters.c): the validators
+# and caching headers a client needs to update its stored copy.
+NOT_MODIFIED_KEEPS = ("ETag", "Content-Location", "Expires", "Cache-Control", "Vary",
+                      "Warning", "WWW-Authenticate", "Set-Cookie")
+
+
+def keep_for_not_modified(req):
+    out, err = req.headers_out, req.err_headers_out
+    for name in NOT_MODIFIED_KEEPS:
+        if name in out and name not in err:
+            for value in out.getlist(name):
+                err.add(name, value)
 
 
 def minimal_page(status):

@@ -76,7 +76,7 @@ class Request:
     handler = None
     content_encoding = None
     content_languages = ()
-    no_cache = 0
+    _no_cache = 0
     no_local_copy = 0
     status_line = None
     prev = None
@@ -296,18 +296,41 @@ class Request:
     def ssl_var_lookup(self, name):
         return None
 
+    # r->mtime: 0 until update_mtime (a float of seconds, kept to the microsecond as
+    # Apache's apr_time_t); set_last_modified and set_etag read it.
     def update_mtime(self, mtime):
+        mtime = round(float(mtime), 6)
         if mtime > self.mtime:
-            self.mtime = int(mtime)
+            self.mtime = mtime
 
     def set_last_modified(self):
+        """Apache's ap_set_last_modified: never later than the request's own time."""
         if self.mtime:
-            self.headers_out["Last-Modified"] = formatdate(self.mtime, usegmt=True)
+            self.headers_out["Last-Modified"] = formatdate(
+                int(min(self.mtime, self.request_time)), usegmt=True)
 
     def set_etag(self):
+        """Apache's ap_make_etag with FileETag's default (MTime Size): size and mtime of the
+        file, or the mtime alone for a response that is no file; weak (``W/``) while the
+        mtime is within a second of the request, as the resource may still change."""
         st = self.finfo
+        weak = "W/" if self.request_time - self.mtime <= 1 else ""
         if st is not None:
-            self.headers_out["ETag"] = '"%x-%x"' % (st.st_size, int(st.st_mtime * 1000000))
+            self.headers_out["ETag"] = '%s"%x-%x"' % (weak, st.st_size, int(st.st_mtime * 1000000))
+        else:
+            self.headers_out["ETag"] = '%s"%x"' % (weak, int(round(self.mtime * 1000000)))
+
+    @property
+    def no_cache(self):
+        return self._no_cache
+
+    @no_cache.setter
+    def no_cache(self, value):
+        """Apache sends ``Expires`` with the request's date for a no_cache response (unless
+        the handler set one); here it is set when the flag is."""
+        self._no_cache = 1 if value else 0
+        if value and "Expires" not in self.headers_out:
+            self.headers_out["Expires"] = formatdate(int(self.request_time), usegmt=True)
 
     def allow_methods(self, methods, reset=0):
         if reset or not hasattr(self, "allowed_methods"):

@@ -7,6 +7,7 @@ real request object on the real connection code, use :class:`kernel.testing.Clie
 """
 
 import io
+import time
 from types import SimpleNamespace
 
 from ..config.directives import DirConfig
@@ -67,6 +68,7 @@ class FakeRequest:
         else:
             self.dir_config = DirConfig({**self.DEFAULT_CONFIG, **(config or {})}, {})
         self.status = 200
+        self.request_time = time.time()
         self.headers_out = Table()
         self.err_headers_out = Table()
         self.subprocess_env = Table()

@@ -73,6 +73,9 @@ def Req(path=None, method="GET", handler=None, path_info="", headers=None, statu
 def tenbytes(tmp_path):
     path = tmp_path / "ten.txt"
     path.write_bytes(b"0123456789")
+    # Older than a second: Apache marks the ETag of a file changed just now weak (W/)
+    old = os.stat(path).st_mtime - 60
+    os.utime(path, (old, old))
     return str(path)
 
 
@@ -253,3 +256,11 @@ def test_if_range(tenbytes):
         req = Req(tenbytes, headers={"Range": "bytes=0-0", "If-Range": condition})
         static.handler(req)
         assert (req.status, req.body) == ((206, b"0") if partial else (200, b"0123456789")), condition
+
+
+def test_etag_of_a_file_changed_within_a_second_is_weak(tmp_path):
+    path = tmp_path / "fresh.txt"
+    path.write_bytes(b"new")
+    req = Req(str(path))
+    assert static.handler(req) == C.OK
+    assert req.headers_out["ETag"].startswith('W/"3-')
