@@ -18,7 +18,7 @@ def is_local_client(req):
     addr = _address(req.useragent_ip)
     if addr is None:
         return False
-    return addr.is_loopback or addr == _address(req.connection.local_ip)
+    return addr.is_loopback or addr == _address(getattr(req.connection, "local_ip", None))
 
 
 def access_configured(req):

@@ -64,6 +64,7 @@ class _TypeGate(filters.OutputStage):
 
 @hookimpl(trylast=True)
 def fixups(req):
+    """AddOutputFilterByType: the filters (DEFLATE) that apply when the response has one of the types."""
     entries = req.dir_config["AddOutputFilterByType"]
     if not entries:
         return None

@@ -45,6 +45,7 @@ def _add(req, names, is_input):
 
 @hookimpl(trylast=True)
 def fixups(req):
+    """SetOutputFilter/SetInputFilter, then AddOutputFilter/AddInputFilter by extension: the filters this request goes through."""
     config = req.dir_config
     for is_input, set_key, add_key in ((False, "SetOutputFilter", "AddOutputFilter"),
                                        (True, "SetInputFilter", "AddInputFilter")):
