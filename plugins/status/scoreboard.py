@@ -36,6 +36,10 @@ TOTALS_AT = 16                                  # offset of TOTALS inside COUNTE
 BUSY_AT = 32
 START = struct.Struct("<d")
 COUNTER_SIZE = 64
+_pack_q = struct.Struct("<q").pack_into
+_pack_d = START.pack_into
+_pack_totals = TOTALS.pack_into
+_now = time.time
 ENTRY_SIZE = START.size + LINE
 SLOT_SIZE = COUNTER_SIZE + ENTRIES * ENTRY_SIZE
 HEADER_SIZE = 64
@@ -84,6 +88,9 @@ class Board:
         COUNTERS.pack_into(self.map, self.base, os.getpid(), self.started, 0, 0, 0)
         self.accesses = self.sent = self.busy = 0
         self.free = list(range(ENTRIES - 1, -1, -1))     # entry indexes; pop() takes the lowest
+        self.busy_at = self.base + BUSY_AT
+        self.totals_at = self.base + TOTALS_AT
+        self.entries_at = self.base + COUNTER_SIZE
 
     def _claim(self):
         if not self.shared:
@@ -102,22 +109,22 @@ class Board:
         """A request starts: returns its entry index (None when the table is full or not
         kept). ``line`` is bytes, or None for ExtendedStatus Off."""
         self.busy += 1
-        self.map[self.base + BUSY_AT:self.base + BUSY_AT + 8] = self.busy.to_bytes(8, "little")
+        _pack_q(self.map, self.busy_at, self.busy)
         if line is None or not self.free:
             return None
         entry = self.free.pop()
-        at = self.base + COUNTER_SIZE + entry * ENTRY_SIZE
-        self.map[at + START.size:at + ENTRY_SIZE] = line[:LINE].ljust(LINE, b"\0")
-        START.pack_into(self.map, at, time.time())       # last: the entry is now valid
+        at = self.entries_at + entry * ENTRY_SIZE
+        self.map[at + 8:at + ENTRY_SIZE] = line[:LINE].ljust(LINE, b"\0")
+        _pack_d(self.map, at, _now())           # last: the entry is now valid
         return entry
 
     def end(self, entry, sent):
         self.accesses += 1
         self.sent += sent
         self.busy -= 1
-        TOTALS.pack_into(self.map, self.base + TOTALS_AT, self.accesses, self.sent, self.busy)
+        _pack_totals(self.map, self.totals_at, self.accesses, self.sent, self.busy)
         if entry is not None:
-            START.pack_into(self.map, self.base + COUNTER_SIZE + entry * ENTRY_SIZE, 0.0)
+            _pack_d(self.map, self.entries_at + entry * ENTRY_SIZE, 0.0)
             self.free.append(entry)
 
     def release(self):
