@@ -17,13 +17,15 @@ outermost first, so a module ``__auth__`` guards everything in it.
 """
 
 import hmac
+from types import FunctionType, ModuleType
 
 from greenphase import SERVER_RETURN
 from greenphase import BadCredentials, NoCredentials, OtherScheme, parse_basic
 from greenphase import basic_challenge as challenge
 from greenphase import constants as C
 
-from .nested import NAMES, nested_rule_names
+from .nested import NAMES, bound_rule_names, nested_rule_names
+from .nested_source import rules_in_body
 
 
 def auth(rule, realm=None):
@@ -79,14 +81,40 @@ class Guard:
         self.credentials = None
 
     def __call__(self, obj):
+        # The common objects answer at once when they carry no rule: a module (no module
+        # __getattr__ or __code__ that could make one up) and a plain function whose body
+        # binds none; their attributes are their __dict__.
+        kind = type(obj)
+        if kind is FunctionType:
+            found = obj.__dict__
+            if ("__auth__" not in found and "__access__" not in found
+                    and "__auth_realm__" not in found and not bound_rule_names(obj.__code__)):
+                return
+        elif kind is ModuleType:
+            found = obj.__dict__
+            if ("__auth__" not in found and "__access__" not in found
+                    and "__auth_realm__" not in found and "__getattr__" not in found
+                    and "__code__" not in found):
+                return
+        self._check(obj)
+
+    def notice(self, message):
+        """Why a request was refused, in the error log (the traversal's ``log``)."""
+        self.req.log_error(message, C.APLOG_NOTICE)
+
+    def _check(self, obj):
         rules = {name: getattr(obj, name, None) for name in NAMES}
         nested = nested_rule_names(obj, skip=[n for n, v in rules.items() if v is not None])
         if nested:
-            self.req.log_error("%s defines %s inside its body, which greenphase does not read "
-                               "(mod_python 3.5 dug it out of the bytecode); refused: set it as "
-                               "an attribute or use @auth / @access" % (
-                                   getattr(obj, "__qualname__", obj), ", ".join(sorted(nested))))
-            raise SERVER_RETURN(C.HTTP_INTERNAL_SERVER_ERROR)
+            found = rules_in_body(obj, nested)      # from the source, never by running it
+            if found is None:
+                self.req.log_error(
+                    "%s defines %s inside its body in a way greenphase cannot read from its "
+                    "source without running it (a literal or a nested def at the top of the "
+                    "body is read); refused: set it as an attribute or use @auth / @access"
+                    % (getattr(obj, "__qualname__", obj), ", ".join(sorted(nested))))
+                raise SERVER_RETURN(C.HTTP_INTERNAL_SERVER_ERROR)
+            rules.update(found)
         realm, rule, allowed = rules["__auth_realm__"], rules["__auth__"], rules["__access__"]
         if realm is not None:
             self.realm = str(realm)

@@ -14,12 +14,19 @@ ALLOWED_METHODS = ("GET", "POST", "HEAD")
 MAX_CALLS = 100
 
 
+_EXTENSIONS = ("publisher", "extensions")   # key of our answer in the merged config's memo
+
+
 def handler_extensions(req):
     """Extensions naming a module: .py, those mapped to mod_python, the matched one."""
-    exts = [".py"]
-    exts += [ext for ext, name in req.dir_config["AddHandler"].items() if name in C.PYTHON_HANDLERS]
+    config = req.dir_config
+    exts = config.memo.get(_EXTENSIONS)
+    if exts is None:        # a function of the merged configuration alone
+        exts = config.memo[_EXTENSIONS] = (".py",) + tuple(
+            ext for ext, name in config["AddHandler"].items() if name in C.PYTHON_HANDLERS)
     if req.extension:
-        exts.append(req.extension.lower() if req.extension.startswith(".") else "." + req.extension.lower())
+        ext = req.extension.lower()
+        exts += (ext if ext.startswith(".") else "." + ext,)
     return exts
 
 
@@ -35,8 +42,8 @@ def handler(req):
     req.filename, object_path = located
     module = load_file(req.filename, autoreload=req.dir_config["PythonAutoReload"] is not False,
                        log=_debug_log(req))
-    obj = resolve(module, object_path, check=Guard(req),
-                  log=lambda message: req.log_error(message, C.APLOG_NOTICE))
+    guard = Guard(req)
+    obj = resolve(module, object_path, check=guard, log=guard.notice)
 
     # A callable is called with the form; what it returns is published the same way, a
     # bounded number of times: an object whose call returns itself would else spin forever

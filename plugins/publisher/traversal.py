@@ -23,12 +23,26 @@ _SHARED_DIRS = tuple(sorted({sysconfig.get_paths()[key] + os.sep
 _OWN_PACKAGES = {"kernel", "greenphase", "plugins", "mod_python", "builtins"}
 
 
+MEMO_SIZE = 1024
+_foreign = {}       # module name -> (the module in sys.modules then, answer)
+_located = {}       # (filename, path_info, extensions) -> answer found from the kernel's stat
+_split = {}         # object path -> its parts
+
+
 def _foreign_code(module_name):
+    module = sys.modules.get(module_name)
+    known = _foreign.get(module_name)
+    if known is not None and known[0] is module:
+        return known[1]
     top = (module_name or "builtins").partition(".")[0]
     if top in _OWN_PACKAGES or top in sys.stdlib_module_names:
-        return True
-    path = getattr(sys.modules.get(module_name), "__file__", None) or ""
-    return path.startswith(_SHARED_DIRS)
+        answer = True
+    else:
+        answer = (getattr(module, "__file__", None) or "").startswith(_SHARED_DIRS)
+    if len(_foreign) >= MEMO_SIZE:
+        _foreign.clear()
+    _foreign[module_name] = (module, answer)
+    return answer
 
 
 def publishable(obj):
@@ -60,8 +74,14 @@ def locate_module(filename, path_info, extensions, finfo=None):
     ``extensions``: what may be stripped from the last file name segment to get the module
     name (``.py``, the ``AddHandler mod_python`` ones). A missing ``<name>.py`` falls back
     to ``index.py`` with ``<name>`` prepended to the object path. ``finfo``: the kernel's
-    stat of ``filename``, which saves asking again.
+    stat of ``filename``, which saves asking again; an answer it alone gave is remembered.
     """
+    regular = finfo is not None and stat.S_ISREG(finfo.st_mode)
+    if regular:
+        key = (filename, path_info, tuple(extensions))
+        found = _located.get(key)
+        if found is not None:
+            return found
     is_dir = stat.S_ISDIR(finfo.st_mode) if finfo is not None else os.path.isdir(filename)
     if filename.endswith("/") or is_dir:
         directory, name = filename.rstrip("/") or "/", "index"
@@ -76,13 +96,18 @@ def locate_module(filename, path_info, extensions, finfo=None):
     if path.endswith("/"):
         path = path[:-1]
     module_file = os.path.join(directory, name + ".py")
-    known = finfo is not None and module_file == filename and stat.S_ISREG(finfo.st_mode)
+    known = regular and module_file == filename
     if not known and not os.path.isfile(module_file):
         path = name + "/" + path if path else name
         module_file = os.path.join(directory, "index.py")
         if not os.path.isfile(module_file):
             return None
-    return os.path.normpath(module_file), path or "index"
+    found = os.path.normpath(module_file), path or "index"
+    if known:
+        if len(_located) >= MEMO_SIZE:
+            _located.clear()
+        _located[key] = found
+    return found
 
 
 def resolve(module, object_path, check=None, log=None):
@@ -91,25 +116,38 @@ def resolve(module, object_path, check=None, log=None):
     ``check(obj)`` runs for the module and each object reached (the ``__auth__`` rules);
     ``log(message)`` is told why a request was refused. Raises SERVER_RETURN 403/404.
     """
-    def refuse(status, why):
-        if log is not None:
-            log("publisher: %s: %s" % (object_path, why))
-        raise SERVER_RETURN(status)
-
     obj = module
     if check is not None:
         check(obj)
-    for i, part in enumerate(object_path.replace("/", ".").split(".")):
+    for i, part in enumerate(_parts(object_path)):
         if part.startswith("_"):
-            refuse(C.HTTP_FORBIDDEN, "%r starts with an underscore" % part)
+            _refuse(log, object_path, C.HTTP_FORBIDDEN, "%r starts with an underscore" % part)
         if i and not traversable(obj):
-            refuse(C.HTTP_FORBIDDEN, "cannot traverse a %s" % type(obj).__name__)
+            _refuse(log, object_path, C.HTTP_FORBIDDEN,
+                    "cannot traverse a %s" % type(obj).__name__)
         try:
             obj = getattr(obj, part)
         except AttributeError:
-            refuse(C.HTTP_NOT_FOUND, "no object %r" % part)
+            _refuse(log, object_path, C.HTTP_NOT_FOUND, "no object %r" % part)
         if check is not None:
             check(obj)
     if not publishable(obj):
-        refuse(C.HTTP_FORBIDDEN, "cannot publish a %s" % type(obj).__name__)
+        _refuse(log, object_path, C.HTTP_FORBIDDEN, "cannot publish a %s" % type(obj).__name__)
     return obj
+
+
+def _parts(object_path):
+    """``a/b.c`` -> (a, b, c), remembered (few paths, asked on every request)."""
+    parts = _split.get(object_path)
+    if parts is None:
+        if len(_split) >= MEMO_SIZE:
+            _split.clear()
+        parts = _split[object_path] = tuple(object_path.replace("/", ".").split("."))
+    return parts
+
+
+
+def _refuse(log, object_path, status, why):
+    if log is not None:
+        log("publisher: %s: %s" % (object_path, why))
+    raise SERVER_RETURN(status)
