@@ -58,6 +58,9 @@ HANDLER = '''
             req.register_output_filter("SHOUT", "capitalize")
             req.add_output_filter("SHOUT")
             req.write("added by code", 0)
+        elif name == "bycodein":
+            req.add_input_filter("FOUR")
+            req.write(b"read " + req.read())
         elif name == "declared":
             req.set_content_length(3)            # the filter makes it longer
             req.write("abc", 0)
@@ -187,3 +190,8 @@ def test_with_debug_the_traceback_goes_into_the_stream(port):
 def test_unfiltered_requests_keep_their_framing(port):
     r = get(port.port, "/py/plain")
     assert r.body == b"hello plain" and r.header("Content-Length") == "11"
+
+
+def test_input_filter_added_by_code(port):
+    r = get(port.port, "/py/bycodein", method="POST", body=b"alpaca")
+    assert r.body == b"read 4lp4c4"

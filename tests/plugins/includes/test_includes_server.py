@@ -25,6 +25,18 @@ filter.write('Python %s' % s)
 </html>
 '''
 
+GEN = '''
+    from mod_python import apache
+
+    def handler(req):
+        req.content_type = "text/html"
+        req.write("a<!-")                   # a tag cut across flushed writes
+        req.write("-#echo var=")
+        req.write('"DOCUMENT_URI" -->b<!--#python eval="1+2" --><!')
+        req.write("-- plain comment -->")
+        return apache.OK
+'''
+
 FIXUP = '''
     from mod_python import apache
 
@@ -74,6 +86,7 @@ def server(tmp_path_factory):
     for name, text in PAGES.items():
         (docs / name).write_text(text)
     (root / "fix.py").write_text(textwrap.dedent(FIXUP))
+    (root / "gen.py").write_text(textwrap.dedent(GEN))
     (root / "noexec").mkdir()
     (root / "noexec" / "p.shtml").write_text('<!--#python exec="x = 1" -->|<!--#python eval="1 + 1" -->')
     (root / "off").mkdir()
@@ -92,6 +105,11 @@ def server(tmp_path_factory):
             Options +Includes
             PythonFixupHandler fix::fixup
         </Directory>
+        <Location /gen>
+            SetHandler mod_python
+            PythonHandler gen
+            SetOutputFilter INCLUDES
+        </Location>
         <Location /legacy.shtml>
             SSILegacyExprParser On
         </Location>
@@ -184,3 +202,9 @@ def test_xbithack(server):
 def test_parsed_pages_lose_their_length_and_validators(server):
     r = get(server.port, "/echo.shtml")
     assert r.header("ETag") is None and r.header("Last-Modified") is None
+
+
+def test_handler_output_with_tags_cut_across_writes(server):
+    r = get(server.port, "/gen")
+    assert r.body == b"a/genb3<!-- plain comment -->"
+    assert r.header("Transfer-Encoding") == "chunked"
