@@ -224,16 +224,26 @@ class Connection(RequestParsing):
             # Everything queued goes out here: the hub callback would find nothing to send.
             self.flush_scheduled.stop()
             self.flush_scheduled = None
-        # A plain send() loop: gevent's sendall() asks getsockopt(SO_SNDBUF) on every call.
+        # First straight to the non-blocking socket: a response that fits the socket buffer
+        # (nearly all) goes out without gevent's wrapper or a deadline.
+        try:
+            sent = self.raw.send(data) if data else 0
+        except BlockingIOError:
+            sent = 0
+        except OSError as exc:
+            self.aborted = 1
+            raise ClientGone("Write failed, client closed connection.") from exc
+        if sent >= len(data):
+            return
+        # The rest waits for the socket: a plain send() loop (gevent's sendall() asks
+        # getsockopt(SO_SNDBUF) on every call), under the Timeout deadline.
         send = self.sock.send
         self.sending = True
         self.deadline = time.monotonic() + self.site.main_server.timeout
         try:
-            sent = send(data)
-            if sent < len(data):
-                view = memoryview(data)
-                while sent < len(data):
-                    sent += send(view[sent:])
+            view = memoryview(data)
+            while sent < len(data):
+                sent += send(view[sent:])
         except OSError as exc:
             self.aborted = 1
             raise ClientGone("Write failed, client closed connection.") from exc
