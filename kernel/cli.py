@@ -69,12 +69,15 @@ def main(argv=None):
     except ConfigError as exc:
         print("greenphase: %s" % exc, file=sys.stderr)
         return 1
-    for warning in site.warnings:
+    from .lifecycle.startup_checks import startup_problems
+    errors, warnings = startup_problems(site)   # paths, logs, Listen: what serving needs
+    errors = [str(e) for e in site.errors] + errors
+    for warning in list(site.warnings) + warnings:
         print("warning: %s" % warning, file=sys.stderr)
-    if site.errors:
-        for error in site.errors:
+    if errors:
+        for error in errors:
             print("error: %s" % error, file=sys.stderr)
-        print("%d configuration error%s" % (len(site.errors), "" if len(site.errors) == 1 else "s"),
+        print("%d configuration error%s" % (len(errors), "" if len(errors) == 1 else "s"),
               file=sys.stderr)
         return 1
     if args.command == "check":

@@ -21,8 +21,8 @@ APACHE_ONLY = {name.lower() for name in (
     "MaxRequestWorkers", "MaxClients", "ServerLimit", "ThreadsPerChild", "ThreadLimit",
     "ScoreBoardFile", "EnableSendfile",
     "EnableMMAP", "DefaultRuntimeDir", "ListenBacklog",
-    "HostnameLookups", "ServerTokens", "TraceEnable", "DefaultType",
-    "UseCanonicalName", "ServerAdmin", "NameVirtualHost", "AddEncoding",
+    "HostnameLookups", "DefaultType",
+    "UseCanonicalName", "NameVirtualHost", "AddEncoding",
     "AddLanguage", "AddCharset", "LanguagePriority", "ForceLanguagePriority", "IndexOptions",
     "IndexIgnore", "AddIcon", "AddIconByType", "AddIconByEncoding", "DefaultIcon", "ReadmeName",
     "HeaderName", "BrowserMatch", "SetEnvIf", "FileETag", "ServerSignature", "CoreDumpDirectory",
@@ -225,6 +225,8 @@ class Builder:
                 return
         elif kind == D.DIRECTORY:
             pattern = canonical_dir(os.path.join(self.config.server_root, pattern))
+            if context != D.HTACCESS and not any(c in pattern for c in "*?["):
+                self.config.start_checks.append(("directory-warning", pattern, node.file, node.line))
         base = "directory" if kind == D.DIRECTORY else "location" if kind == D.LOCATION else "files"
         directory = pattern if base == "directory" and not regex else (section.directory if section else None)
         new = Section(base, pattern, compiled, directory, node.file, node.line)

@@ -35,6 +35,90 @@ def _path(ctx, args, previous):
     return ctx.resolve_path(args[0])
 
 
+def _document_root(ctx, args, previous):
+    path = ctx.resolve_path(args[0])
+    ctx.check_at_start("directory", path)
+    return path
+
+
+def _version():
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("greenphase")
+    except PackageNotFoundError:
+        return "0"
+
+
+def server_tokens(word):
+    """The Server header for a ServerTokens keyword (Apache's six forms, naming greenphase
+    and Python); None for an unknown word."""
+    import platform
+    word = word.lower()
+    full = _version()
+    parts = full.split(".")
+    forms = {"prod": "greenphase", "productonly": "greenphase",
+             "major": "greenphase/" + parts[0],
+             "minor": "greenphase/" + ".".join(parts[:2]),
+             "min": "greenphase/" + full, "minimal": "greenphase/" + full,
+             "os": "greenphase/%s (%s)" % (full, platform.system() or "Unix"),
+             "full": "greenphase/%s (%s) Python/%s" % (full, platform.system() or "Unix",
+                                                      platform.python_version())}
+    return forms.get(word)
+
+
+def _server_tokens(ctx, args, previous):
+    value = server_tokens(args[0])
+    if value is None:
+        raise ctx.error("ServerTokens takes Prod, ProductOnly, Major, Minor, Minimal, OS or Full, "
+                        "got %r" % args[0])
+    return value
+
+
+def _trace_enable(ctx, args, previous):
+    word = args[0].lower()
+    if word not in ("on", "off", "extended"):
+        raise ctx.error("TraceEnable takes On, Off or Extended, got %r" % args[0])
+    return word != "off"
+
+
+# RequestReadTimeout (mod_reqtimeout): header=20-40,MinRate=500 body=20,MinRate=500
+READ_TIMEOUT_DEFAULTS = {"header": (20.0, 40.0, 500), "body": (20.0, 0.0, 500),
+                         "handshake": (0.0, 0.0, 0)}
+
+
+def _request_read_timeout(ctx, args, previous):
+    """Each ``stage=timeout[-maxtimeout][,MinRate=rate]`` into stage -> (initial seconds
+    (0 = no limit), maximum seconds (0 = none), MinRate: every MinRate bytes received add a
+    second, up to the maximum), as mod_reqtimeout reads them."""
+    value = dict(previous or READ_TIMEOUT_DEFAULTS)
+    for word in args:
+        stage, sep, spec = word.partition("=")
+        stage = stage.lower()
+        if not sep or stage not in READ_TIMEOUT_DEFAULTS:
+            raise ctx.error("RequestReadTimeout takes handshake=, header= or body=, got %r" % word)
+        times, _, rate = spec.partition(",")
+        try:
+            low, _, high = times.partition("-")
+            low = float(low)
+            high = float(high) if high else None
+            minrate = 0
+            if rate:
+                name, _, number = rate.partition("=")
+                if name.lower() != "minrate":
+                    raise ValueError
+                minrate = int(number)
+        except ValueError:
+            raise ctx.error("RequestReadTimeout %s: expected timeout[-maxtimeout][,MinRate=rate], "
+                            "got %r" % (stage, spec)) from None
+        if low < 0 or minrate < 0 or (high is not None and high < low):
+            raise ctx.error("RequestReadTimeout %s: the maximum must not be below the timeout"
+                            % stage)
+        if high is not None and not minrate:
+            raise ctx.error("RequestReadTimeout %s: a maximum timeout needs MinRate" % stage)
+        value[stage] = (low, high if high is not None else (low if not minrate else 0.0), minrate)
+    return value
+
+
 def _listen(ctx, args, previous):
     host, sep, port = args[0].rpartition(":")
     if not sep:
@@ -120,7 +204,17 @@ CORE_DIRECTIVES = [
     Directive("ServerName", (1, 1), RSRC_CONF, syntax="hostname[:port]"),
     Directive("ServerAlias", (1, None), RSRC_CONF, syntax="hostname [hostname...]",
               parse=_accumulate),
-    Directive("DocumentRoot", (1, 1), RSRC_CONF, syntax="directory", parse=_path),
+    Directive("DocumentRoot", (1, 1), RSRC_CONF, syntax="directory", parse=_document_root),
+    Directive("ServerTokens", (1, 1), SERVER, syntax="Prod|Major|Minor|Minimal|OS|Full",
+              parse=_server_tokens, default="greenphase"),
+    Directive("TraceEnable", (1, 1), RSRC_CONF, syntax="On|Off", parse=_trace_enable,
+              default=False),
+    Directive("RequestReadTimeout", (1, 3), RSRC_CONF,
+              syntax="[header=timeout[-maxtimeout][,MinRate=rate]] [body=...]",
+              parse=_request_read_timeout, default=READ_TIMEOUT_DEFAULTS),
+    Directive("MaxConnections", (1, 1), SERVER,
+              syntax="open connections per process (0 = unlimited)", parse=_int(0),
+              default=20000),
     Directive("Options", (1, None), OR_ALL, override="Options", syntax="[+|-]option [[+|-]option] ...",
               parse=_options, merge=merge_options, default=(frozenset({"followsymlinks"}), frozenset(), frozenset())),
     Directive("AllowOverride", (1, None), DIRECTORY, syntax="None|All|AuthConfig|FileInfo|Indexes|Limit|Options",

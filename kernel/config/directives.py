@@ -47,6 +47,14 @@ class ParseContext:
         import os
         return os.path.normpath(os.path.join(self.server_root, os.path.expanduser(path)))
 
+    def check_at_start(self, what, path):
+        """Ask ``greenphase check`` (and every start) to verify ``path`` with this line's
+        file:line: ``what`` is ``"directory"`` (must be one), ``"exists"``, ``"readable"``
+        (by the account the server runs as), ``"log"`` (its folder must exist) or
+        ``"directory-warning"`` (a warning when missing). A plugin calls it from ``parse``."""
+        if self.config is not None and self.context != HTACCESS:
+            self.config.start_checks.append((what, path, self.file, self.line))
+
 
 def keep_last(outer, inner):
     """Default merge: the innermost section wins."""

@@ -57,6 +57,8 @@ class Config:
         self.defines = {}
         self.errors = []
         self.warnings = []
+        # (what, path, file, line): paths ``greenphase check`` verifies (ParseContext.check_at_start)
+        self.start_checks = []
 
     def value_sets(self):
         """The directive values of every server and section (not .htaccess files), for

@@ -26,3 +26,13 @@ def register_directives():
 @hookimpl
 def apache_modules():
     return EMULATED_MODULES
+
+
+@hookimpl(tryfirst=True)
+def post_read_request(req):
+    # TraceEnable Off (the default): TRACE would echo cookies and credentials back to a
+    # script (cross-site tracing); Apache answers 405.
+    if req.method == "TRACE" and not req.server.config["TraceEnable"]:
+        req.err_headers_out["Allow"] = "GET, HEAD, POST, OPTIONS"
+        return 405
+    return None

@@ -13,6 +13,7 @@ def _path(ctx, args, previous):
 def _alias(ctx, args, previous):
     # Keep the target's trailing slash: "Alias /x/ dir/" maps /x/a to dir/a, as in Apache.
     target = ctx.resolve_path(args[1]) + ("/" if args[1].endswith("/") else "")
+    ctx.check_at_start("exists", target)
     return (previous or []) + [(args[0], target)]
 
 

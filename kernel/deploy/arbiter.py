@@ -190,7 +190,8 @@ class SiteArbiter(Arbiter):
         self.log.error("reload refused, the running workers keep serving: %s", why)
 
     def _reload(self):
-        answer = probe(self.app.options)
+        held = [address_of(lnr.sock) for lnr in self.LISTENERS]
+        answer = probe(self.app.options, held=held)    # our own addresses are not "taken"
         if answer.errors:
             self._refuse("the configuration does not pass check:\n  " + "\n  ".join(answer.errors))
             return

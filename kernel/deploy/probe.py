@@ -78,20 +78,27 @@ def settings_of(site):
         server_root=site.server_root)
 
 
-def probe_here(options):
-    """Build the site in this process (the probe's side)."""
+def probe_here(options, held=()):
+    """Build the site in this process (the probe's side), with ``greenphase check``'s start-up
+    checks; ``held``: addresses the asking arbiter holds already."""
     from ..config.errors import ConfigError
+    from ..lifecycle.startup_checks import startup_problems
     try:
         site = options.build()
     except ConfigError as exc:
         return Probe(None, [str(exc)], [])
-    errors = [str(e) for e in site.errors]
-    return Probe(None if errors else settings_of(site), errors, [str(w) for w in site.warnings])
+    problems, warnings = startup_problems(site, held)
+    errors = [str(e) for e in site.errors] + problems
+    return Probe(None if errors else settings_of(site), errors,
+                 [str(w) for w in site.warnings] + warnings)
 
 
-def probe(options, timeout=120):
-    """Build the site in a fresh interpreter; its answer (never raises for a bad config)."""
+def probe(options, timeout=120, held=()):
+    """Build the site in a fresh interpreter; its answer (never raises for a bad config).
+    ``held``: the ``(host, port)`` addresses this server listens on already (a reload)."""
     command = [sys.executable, "-m", "kernel.deploy.probe"] + options.argv()
+    for host, port in held:
+        command += ["--held", "%s:%d" % (host, port)]
     env = dict(os.environ)
     # The folder holding the kernel package, in case greenphase runs from a checkout.
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -123,9 +130,11 @@ def main(argv=None):
     parser.add_argument("--plugin", action="append", default=[])
     parser.add_argument("-D", dest="defines", action="append", default=[])
     parser.add_argument("--trace-hooks", action="store_true")
+    parser.add_argument("--held", action="append", default=[], metavar="HOST:PORT")
     args = parser.parse_args(argv)
     options = options_from_args(args)
-    result = probe_here(options)
+    held = [(h, int(p)) for h, _, p in (a.rpartition(":") for a in args.held)]
+    result = probe_here(options, held)
     sys.stdout.flush()
     print(json.dumps({"settings": asdict(result.settings) if result.settings else None,
                       "errors": result.errors, "warnings": result.warnings}))

@@ -7,7 +7,7 @@ import tempfile
 
 from . import systemd
 from .probe import options_from_args, probe
-from .sockets import PidFile, StartError, bind, raise_nofile_limit
+from .sockets import PidFile, StartError, address_of, bind, raise_nofile_limit
 
 
 def add_arguments(parser):
@@ -48,7 +48,12 @@ def serve(args):
     if workers < 1:
         return _fail("--workers needs at least 1")
     options = options_from_args(args)
-    answer = probe(options)
+    systemd.take_notify_socket()
+    try:
+        inherited = systemd.inherited_sockets()
+    except ValueError as exc:
+        return _fail("socket activation: %s" % exc)
+    answer = probe(options, held=[address_of(s) for s in inherited or ()])
     for warning in answer.warnings:
         print("warning: %s" % warning, file=sys.stderr)
     if answer.errors:
@@ -58,12 +63,7 @@ def serve(args):
         print("%d configuration error%s" % (count, "" if count == 1 else "s"), file=sys.stderr)
         return 1
     settings = answer.settings
-    systemd.take_notify_socket()
     raise_nofile_limit()
-    try:
-        inherited = systemd.inherited_sockets()
-    except ValueError as exc:
-        return _fail("socket activation: %s" % exc)
     try:
         sockets = inherited or bind(settings.listen)
         pid_file = PidFile(settings.pid_file) if settings.pid_file else None

@@ -16,6 +16,7 @@ from gevent.event import Event
 from gevent.server import StreamServer
 
 from .connection import Connection
+from .response import set_server_header
 
 SWEEP_SECONDS = 0.25     # timeouts are enforced to this precision
 
@@ -33,6 +34,7 @@ class Listener:
         self.stopped = Event()
         self.stop_begun = False
         site.open_logs()
+        set_server_header(site.main_server.config["ServerTokens"])
         if sockets is None:
             self.listeners = [StreamServer((host, port), self.accept, backlog=1024)
                               for host, port in site.listen]

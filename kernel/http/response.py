@@ -33,6 +33,13 @@ def status_line(status, custom=None):
     return line
 
 
+def set_server_header(value):
+    """The Server header every response carries (ServerTokens; the listener sets it)."""
+    global SERVER_HEADER
+    SERVER_HEADER = value.encode("latin-1")
+    _date_cache[0] = 0
+
+
 def date_and_server():
     """The Date and Server header lines, made once a second."""
     now = int(time.time())

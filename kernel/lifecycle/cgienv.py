@@ -13,7 +13,7 @@ def add_common_vars(req):
     conn = req.connection
     env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
     env["SERVER_SIGNATURE"] = ""
-    env["SERVER_SOFTWARE"] = "greenphase"
+    env["SERVER_SOFTWARE"] = req.server.config["ServerTokens"]
     env["SERVER_NAME"] = req.hostname or req.server.server_hostname
     env["SERVER_ADDR"] = conn.local_ip
     env["SERVER_PORT"] = str(conn.local_addr[1])
@@ -24,7 +24,7 @@ def add_common_vars(req):
     env["REQUEST_SCHEME"] = req.scheme
     env["CONTEXT_PREFIX"] = ""
     env["CONTEXT_DOCUMENT_ROOT"] = req.document_root()
-    env["SERVER_ADMIN"] = "[no address given]"
+    env["SERVER_ADMIN"] = req.server.server_admin
     if req.filename:
         env["SCRIPT_FILENAME"] = req.filename
     if req.user:

@@ -9,7 +9,11 @@ def _log_target(ctx, args, previous):
     target = args[0]
     if target.startswith(("|", "syslog")):
         raise ctx.error("piped and syslog logs are not supported; give a file, /dev/stdout or /dev/stderr")
-    return target if target.startswith("/dev/") else ctx.resolve_path(target)
+    if target.startswith("/dev/"):
+        return target
+    target = ctx.resolve_path(target)
+    ctx.check_at_start("log", target)
+    return target
 
 
 def _custom_log(ctx, args, previous):

@@ -10,17 +10,24 @@ from .constants import LOG_LEVELS
 _LEVEL_NAMES = {v: k for k, v in LOG_LEVELS.items()}
 
 
-def _open(path):
-    """Open a log for appending; its folder is created; stderr when that is impossible."""
+def _open(path, server_root=None):
+    """Open a log for appending; stderr (and why) when that is impossible. Only the default
+    folder, ``ServerRoot/logs``, is created (``greenphase check`` refuses any other missing
+    folder); the third value says when it was."""
     if path in ("/dev/stderr", "stderr"):
-        return sys.stderr, None
+        return sys.stderr, None, None
     if path in ("/dev/stdout", "stdout"):
-        return sys.stdout, None
+        return sys.stdout, None, None
+    folder, created = os.path.dirname(path), None
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        return open(path, "a", buffering=1, encoding="utf-8", errors="backslashreplace"), None
+        if (server_root is not None and not os.path.isdir(folder)
+                and os.path.normpath(folder) == os.path.join(server_root, "logs")):
+            os.makedirs(folder, exist_ok=True)
+            created = folder
+        return (open(path, "a", buffering=1, encoding="utf-8", errors="backslashreplace"), None,
+                created)
     except OSError as exc:
-        return sys.stderr, "cannot open log %s (%s); logging to stderr" % (path, exc.strerror)
+        return sys.stderr, "cannot open log %s (%s); logging to stderr" % (path, exc.strerror), None
 
 
 class ErrorLog:
@@ -28,13 +35,16 @@ class ErrorLog:
 
     def __init__(self, server):
         self.path = server.config["ErrorLog"]
+        self.server_root = server.site.server_root
         self.threshold = LOG_LEVELS.get(server.config["LogLevel"], 4)
         self.stream = sys.stderr       # until the server opens the file (check never does)
 
     def open(self):
-        self.stream, problem = _open(self.path)
+        self.stream, problem, created = _open(self.path, self.server_root)
         if problem:
             self.error(problem, level=4)
+        if created:
+            self._write("created the log folder %s (the default location)" % created, 5, None)
 
     def error(self, message, level=3, req=None):
         if level > self.threshold:
@@ -53,7 +63,10 @@ class ErrorLog:
         client = ""
         if req is not None:
             client = " [client %s:%s]" % req.useragent_addr
-        for line in str(message).splitlines() or [""]:
+        text = str(message).rstrip("\n")
+        if _CONTROL.search(text):   # a client's bytes cannot forge log lines or drive terminals
+            text = _CONTROL.sub(lambda m: "\\x%02x" % ord(m.group()), text)
+        for line in text.split("\n"):
             self.stream.write("[%s] [%s] [pid %d]%s %s\n"
                               % (stamp, _LEVEL_NAMES.get(level, "error"), os.getpid(), client, line))
 
@@ -64,6 +77,7 @@ class ErrorLog:
         self.error(message, level=6, req=req)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")   # Apache's \xhh (tabs kept)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\]')
 
 
@@ -168,7 +182,7 @@ class AccessLog:
         for target, fmt, condition in entries:
             fmt = formats.get(fmt, fmt)
             if target not in opened:
-                opened[target] = _open(target)[0]
+                opened[target] = _open(target, server.site.server_root)[0]
             env = condition[4:] if condition and condition.startswith("env=") else None
             self.targets.append((opened[target], compile_format(fmt), env))
 

@@ -189,6 +189,12 @@ def _path(ctx, args, previous):
     return ctx.resolve_path(args[0])
 
 
+def _readable_path(ctx, args, previous):
+    path = ctx.resolve_path(args[0])
+    ctx.check_at_start("readable", path)    # greenphase check: unreadable is an error
+    return path
+
+
 def _providers(ctx, args, previous):
     """Accepted as Apache configs write it; 'file' (AuthUserFile) is the only provider."""
     unknown = [a for a in args if a.lower() != "file"]
@@ -211,8 +217,8 @@ def _plain(name, **kw):
 DIRECTIVES = [
     _plain("AuthType", syntax="Basic|None", parse=_auth_type),
     _plain("AuthName", syntax="realm", parse=_auth_name),
-    _plain("AuthUserFile", syntax="path to an htpasswd file", parse=_path),
-    _plain("AuthGroupFile", syntax="path to a group file", parse=_path),
+    _plain("AuthUserFile", syntax="path to an htpasswd file", parse=_readable_path),
+    _plain("AuthGroupFile", syntax="path to a group file", parse=_readable_path),
     _plain("AuthBasicProvider", args=(1, None), syntax="file", parse=_providers, default=("file",)),
     flag("AuthBasicAuthoritative", default=True, context=WHERE, override="AuthConfig"),
     _plain("AuthBasicCharset", syntax="UTF-8|ISO-8859-1", parse=_charset, default="latin-1"),

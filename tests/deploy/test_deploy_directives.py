@@ -7,7 +7,7 @@ from kernel.deploy.probe import SiteOptions, probe, probe_here
 
 def options(tmp_path, text):
     config = tmp_path / "site.conf"
-    config.write_text("Listen 127.0.0.1:1\n" + text)
+    config.write_text("Listen 127.0.0.1:1\n" + text + "\nDocumentRoot .\n")
     return SiteOptions(str(config))
 
 

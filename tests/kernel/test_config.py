@@ -152,7 +152,8 @@ def test_location_matches_whole_segments(tmp_path):
 
 def test_check_command_reports_all_errors_and_exits_1(tmp_path):
     conf = tmp_path / "bad.conf"
-    conf.write_text("Listen 127.0.0.1:1\nBogusOne\n<Directory /x>\n  BogusTwo a\n</Directory>\n")
+    conf.write_text("Listen 127.0.0.1:1\nBogusOne\n<Directory /x>\n  BogusTwo a\n</Directory>\n"
+                    "DocumentRoot .\n")
     result = subprocess.run(greenphase_command() + ["check", "--config", str(conf)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1

@@ -20,6 +20,7 @@ START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 LISTEN_LINE = re.compile(r"^\s*Listen\s+\S+.*$", re.IGNORECASE | re.MULTILINE)
 SERVER_ROOT_LINE = re.compile(r"^\s*ServerRoot\s", re.IGNORECASE | re.MULTILINE)
+DOCUMENT_ROOT_LINE = re.compile(r"^\s*DocumentRoot\s", re.IGNORECASE | re.MULTILINE)
 
 
 def free_port():
@@ -47,6 +48,10 @@ def with_port(text, port, server_root=None):
     head = [f"Listen 127.0.0.1:{port}"]
     if server_root and not SERVER_ROOT_LINE.search(text):
         head.insert(0, f'ServerRoot "{server_root}"')
+    if not DOCUMENT_ROOT_LINE.search(text):
+        # Most test sites keep their handlers beside the config: serve that folder (the
+        # server's own default, ServerRoot/htdocs, would not exist there).
+        text += "\nDocumentRoot .\n"
     return "\n".join(head) + "\n" + text
 
 
