@@ -20,6 +20,16 @@ def register_directives():
 
 
 @hookimpl
+def phases_used(site):
+    """fixups only for a site with AddOutputFilterByType lines (or .htaccess)."""
+    if site.config.allows_htaccess():
+        return None
+    if any(values.get("AddOutputFilterByType") for values in site.config.value_sets()):
+        return ("fixups",)
+    return ()
+
+
+@hookimpl
 def apache_modules():
     return ("deflate", "filter")
 

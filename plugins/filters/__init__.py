@@ -29,6 +29,21 @@ def register_directives():
     return DIRECTIVES
 
 
+_SELECTING = ("SetOutputFilter", "SetInputFilter", "AddOutputFilter", "AddInputFilter")
+
+
+@hookimpl
+def phases_used(site):
+    """fixups only where a line selects filters (everything when .htaccess may add one):
+    a site without filter lines pays nothing per request."""
+    if site.config.allows_htaccess():
+        return None
+    for values in site.config.value_sets():
+        if any(values.get(name) for name in _SELECTING):
+            return ("fixups",)
+    return ()
+
+
 def _extensions(filename):
     base = os.path.basename(filename or "")
     return [e.lower() for e in base.split(".")[1:]]

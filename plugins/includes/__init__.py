@@ -25,6 +25,16 @@ def register_directives():
 
 
 @hookimpl
+def phases_used(site):
+    """fixups only where XBitHack is on (or .htaccess may turn it on)."""
+    if site.config.allows_htaccess():
+        return None
+    if any(values.get("XBitHack") not in (None, "off") for values in site.config.value_sets()):
+        return ("fixups",)
+    return ()
+
+
+@hookimpl
 def apache_modules():
     return ("include",)
 

@@ -26,3 +26,13 @@ def test_enabled_they_parse(tmp_path):
     errors = config_errors(tmp_path, "SetOutputFilter DEFLATE\nAddOutputFilterByType DEFLATE "
                                      "text/html\nXBitHack Full\nSSILegacyExprParser On\n")
     assert not [e for e in errors if "Listen" not in str(e)], errors
+
+
+def test_a_site_without_filter_lines_calls_no_filter_plugin(tmp_path):
+    from kernel.testing import build_site
+    plain = build_site(tmp_path, "DocumentRoot /tmp\n", check=False, name="plain.conf")
+    assert not {n for n, _ in plain.pipeline.impls["fixups"]} & {"filters", "deflate", "includes"}
+    used = build_site(tmp_path, "DocumentRoot /tmp\nSetOutputFilter DEFLATE\n"
+                                "AddOutputFilterByType DEFLATE text/html\nXBitHack On\n",
+                      check=False, name="used.conf")
+    assert {"filters", "deflate", "includes"} <= {n for n, _ in used.pipeline.impls["fixups"]}
