@@ -4,6 +4,7 @@ import fnmatch
 import itertools
 
 from ..config.directives import DirConfig
+from ..config.server_directives import NO_ADMIN
 
 _server_ids = itertools.count(1)
 
@@ -43,14 +44,22 @@ class Server:
         self.error_fname = self.config["ErrorLog"]
         self.loglevel = self.config["LogLevel"]
         self.port = addrs_port(self.addrs)
-        self.path = None
-        self.server_admin = None
+        self.path = self.config["ServerPath"]
+        self.pathlen = len(self.path) if self.path else 0
+        self.server_admin = self.config["ServerAdmin"] or NO_ADMIN
 
     def matches(self, hostname):
         host = hostname.lower()
         if host in self.names:
             return True
         return any(fnmatch.fnmatchcase(host, pattern) for pattern in self.wild_names)
+
+    def register_cleanup(self, req, callback, data=None):
+        """mod_python's ``req.server.register_cleanup(req, callable[, data])``: called once
+        when the server process shuts down (with ``data`` when given)."""
+        if not callable(callback):
+            raise ValueError("first argument must be a callable object")
+        self.site.register_cleanup(callback, data)
 
     def log_error(self, message, level=3):
         self.site.log.error(message, level=level)

@@ -16,6 +16,7 @@ from ..config.builder import Builder
 from ..config.core_directives import CORE_DIRECTIVES
 from ..config.process_directives import PROCESS_DIRECTIVES
 from ..config.python_directives import PYTHON_DIRECTIVES
+from ..config.server_directives import SERVER_DIRECTIVES
 from ..config.errors import ConfigError
 from ..config.merger import Merger
 from . import plugin_checks, plugin_order, plugins as plugin_choice
@@ -153,7 +154,8 @@ class Site:
         """The kernel's own directives, then each plugin's (a name declared twice is an error)."""
         directives = {}
         declared = [("kernel", CORE_DIRECTIVES + LOG_DIRECTIVES + PROCESS_DIRECTIVES
-                                 + PLUGIN_DIRECTIVES + TRACE_DIRECTIVES + PYTHON_DIRECTIVES)] + [
+                                 + PLUGIN_DIRECTIVES + TRACE_DIRECTIVES + PYTHON_DIRECTIVES
+                                 + SERVER_DIRECTIVES)] + [
             (impl.plugin_name, impl.function() or ())
             for impl in reversed(self.pm.hook.register_directives.get_hookimpls())]
         owner = {}                      # lower-case name -> who declared it first
