@@ -5,7 +5,7 @@ import json
 import re
 import threading
 
-from conftest import auto_fields, wait_for
+from support.status import auto_fields, wait_for
 
 AUTO_ORDER = ["ServerVersion", "ServerMPM", "CurrentTime", "RestartTime", "ServerUptimeSeconds",
               "ServerUptime", "Total Accesses", "Total kBytes", "Uptime", "ReqPerSec",
