@@ -81,3 +81,18 @@ def _other_pids(server, pid):
     others = {w["pid"] for w in data["workers"]} - {pid}
     assert len(others) == 1, data["workers"]
     return others
+
+
+def test_after_a_graceful_reload_the_page_lists_the_new_workers_only(status_server):
+    import os
+    import signal
+    server = status_server(workers=2)
+    old = {w["pid"] for w in json.loads(fresh_get(server, "/server-status?json")[1])["workers"]}
+    assert len(old) == 2
+    os.kill(server.proc.pid, signal.SIGHUP)
+
+    def new_workers():
+        listed = {w["pid"] for w in
+                  json.loads(fresh_get(server, "/server-status?json")[1])["workers"]}
+        return listed if len(listed) == 2 and not listed & old else None
+    assert len(wait_for(new_workers, what="the old workers' slots released")) == 2
