@@ -173,14 +173,14 @@ class WsgiResponse(Response):
                 if name.lower() not in HOP_BY_HOP:
                     headers.append((name, value.encode("latin-1", "replace").decode("latin-1")))
         no_body = C.has_no_body(status)
-        if length is None and self.content_length is None:
+        if length is None and self.content_length is None and not self.filtered:
             declared = req.headers_out.getfirst("Content-Length")
             if declared is not None and declared.strip().isdigit():
                 self.content_length = int(declared)
         if not no_body:
             if length is not None:
                 headers.append(("Content-Length", str(length)))
-            elif self.content_length is not None:
+            elif self.content_length is not None and not self.filtered:
                 headers.append(("Content-Length", str(self.content_length)))
         content_type = req._content_type
         if content_type and not no_body and content_type != C.DIR_MAGIC_TYPE:
@@ -199,6 +199,9 @@ class WsgiResponse(Response):
         self.conn._put((line, headers))
 
     def flush(self, req):
+        if self.filter is not None:
+            self.filter.write(req, b"", True)
+            return
         data = b"".join(self.out) if self.out else b""
         self.out.clear()
         self.out_len = 0
@@ -213,6 +216,10 @@ class WsgiResponse(Response):
     def finish(self, req):
         if self.finished:
             return
+        if self.filter is not None:     # the output filters pass on what they hold
+            chain, self.filter = self.filter, None
+            chain.close(req)
+            self.content_length = None
         if not self.headers_sent:
             self._start(req, self.out_len if self.content_length is None else None)
         self.flush(req)

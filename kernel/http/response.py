@@ -78,7 +78,8 @@ class Response:
     """What one client will receive, and what of it has gone out."""
 
     __slots__ = ("conn", "headers_sent", "chunked", "close", "out", "out_len", "bytes_sent",
-                 "finished", "content_length", "status_sent", "header_only", "filter")
+                 "finished", "content_length", "status_sent", "header_only", "filter",
+                 "filtered")
 
     def __init__(self, conn, header_only=False):
         self.conn = conn
@@ -93,6 +94,7 @@ class Response:
         self.content_length = None  # set_content_length()
         self.status_sent = None
         self.filter = None          # the output filter chain (kernel.lib.filters), if any
+        self.filtered = False       # a chain was set: lengths the handler declares do not hold
 
     # -- what the request and the pipeline ask -------------------------------------------
     def write(self, req, data, flush):
@@ -112,13 +114,18 @@ class Response:
         if data:
             self.out.append(bytes(data))
             self.out_len += len(data)
-        if flush:
-            self._send(req)
+        if flush:       # through flush(), which a framing of its own (WSGI) overrides
+            chain, self.filter = self.filter, None
+            try:
+                self.flush(req)
+            finally:
+                self.filter = chain
 
     def set_filter(self, chain):
         """Route the body through ``chain`` (``write(req, data, flush)``, ``close(req)``).
         A length the handler declared no longer holds: the filtered length is framed."""
         self.filter = chain
+        self.filtered = True
         self.content_length = None
 
     def drop_connection(self):
@@ -138,6 +145,7 @@ class Response:
         if self.headers_sent:
             return
         self.filter = None          # an error page goes out unfiltered
+        self.filtered = False
         self.out.clear()
         self.out_len = 0
         self.content_length = None
@@ -162,7 +170,7 @@ class Response:
         conn = self.conn
         status = req.status
         no_body = C.has_no_body(status)
-        if length is None and self.content_length is None and self.filter is None:
+        if length is None and self.content_length is None and not self.filtered:
             declared = req.headers_out.getfirst("Content-Length")    # set by hand, as old code does
             if declared is not None and declared.strip().isdigit():
                 self.content_length = int(declared)
@@ -170,7 +178,7 @@ class Response:
             pass
         elif length is not None:
             text += "Content-Length: %d\r\n" % length
-        elif self.content_length is not None and self.filter is None:
+        elif self.content_length is not None and not self.filtered:
             text += "Content-Length: %d\r\n" % self.content_length
         elif self.header_only:
             pass

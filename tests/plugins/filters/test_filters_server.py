@@ -61,6 +61,9 @@ HANDLER = '''
         elif name == "bycodein":
             req.add_input_filter("FOUR")
             req.write(b"read " + req.read())
+        elif name == "declaredflushed":
+            req.set_content_length(1)            # wrong once filtered, and flushed at once
+            req.write("abc")
         elif name == "declared":
             req.set_content_length(3)            # the filter makes it longer
             req.write("abc", 0)
@@ -195,3 +198,9 @@ def test_unfiltered_requests_keep_their_framing(port):
 def test_input_filter_added_by_code(port):
     r = get(port.port, "/py/bycodein", method="POST", body=b"alpaca")
     assert r.body == b"read 4lp4c4"
+
+
+def test_a_declared_length_is_dropped_from_a_streamed_filtered_body(port):
+    r = get(port.port, "/py/up/declaredflushed")
+    assert r.body == b"ABC" and r.header("Content-Length") is None
+    assert r.header("Transfer-Encoding") == "chunked"
