@@ -267,9 +267,18 @@ class Request:
         """Run a complete new request for ``uri`` now; its output goes to this client."""
         self.site.pipeline.internal_redirect(self, uri, method)
 
-    def get_remote_host(self, type=None, str_is_ip=None):
-        ip = self.connection.remote_ip
-        return (ip, True) if str_is_ip is not None else ip
+    def get_remote_host(self, type=1, str_is_ip=None):
+        """Apache's ap_get_remote_host without DNS (HostnameLookups is never on here): no
+        host name is known, so REMOTE_HOST (0) and REMOTE_DOUBLE_REV (3) answer None, and
+        REMOTE_NAME (1, the default) and REMOTE_NOLOOKUP (2) the client's IP address. With
+        ``str_is_ip``, a pair (answer, whether it is an IP address)."""
+        if type not in (0, 1, 2, 3):
+            raise ValueError("type must be REMOTE_HOST, REMOTE_NAME, REMOTE_NOLOOKUP or "
+                             "REMOTE_DOUBLE_REV")
+        host = None if type in (0, 3) else self.connection.remote_ip
+        if str_is_ip is not None:
+            return host, int(host is not None)
+        return host
 
     # The client as the request sees it (Apache 2.4's r->useragent_ip): the connection's peer,
     # unless a plugin such as remoteip found the client behind a trusted proxy. The access

@@ -203,6 +203,9 @@ def walk(req, module, dotted, silent):
                 return None
             raise AttributeError("module '%s' contains no '%s'"
                                  % (getattr(module, "__file__", module.__name__), dotted)) from None
+    if obj is None and not silent:      # mod_python: a name bound to None is no handler (500)
+        raise TypeError("'%s' in module '%s' is None, not a callable"
+                        % (dotted, getattr(module, "__file__", module.__name__)))
     return obj
 
 
