@@ -211,6 +211,9 @@ def test_greenphase_is_exactly_the_public_list():
         assert getattr(greenphase, name) is getattr(kernel, name), name
     with pytest.raises(AttributeError):
         greenphase.Pipeline
+    import greenphase.testing
+    from greenphase.testing import start_server
+    assert greenphase.testing is kernel.testing and start_server is kernel.testing.start_server
 
 
 def test_no_plugin_imports_another_plugin_or_the_face():
