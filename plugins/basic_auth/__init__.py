@@ -41,6 +41,30 @@ def _outcome(req):
     return authz.GRANTED if rules is None else rules.evaluate(req)
 
 
+_VARIES = "varies"      # the verdict needs more of the request than its method
+
+
+def _method_verdict(req):
+    """The Require outcome when the merged configuration decides by the method alone (no
+    Order/Allow/Deny, and no Require or only ``Require all ...`` lines), else ``_VARIES``;
+    remembered in the merged configuration's memo per known method (a client's made-up
+    method names are not remembered)."""
+    config = req.dir_config
+    key = ("basic_auth", req.method)
+    verdict = config.memo.get(key)
+    if verdict is None:
+        access = config["Require"]
+        if access is None:
+            verdict = authz.GRANTED
+        elif access.host is not None or not access.constant:
+            verdict = _VARIES
+        else:
+            verdict = access.evaluate(req) if access.rules else authz.GRANTED
+        if req.method in C.METHODS:
+            config.memo[key] = verdict
+    return verdict
+
+
 def _host_check(req):
     """mod_access_compat: (host permitted, Satisfy Any for this method)."""
     host = host_access(req.dir_config)
@@ -70,6 +94,9 @@ def access_checker(req):
     """Apache's access_checker (Order/Allow/Deny) and access_checker_ex (Require before
     anyone logged in), joined as Satisfy says."""
     _forget_peeked_user(req)
+    verdict = _method_verdict(req)
+    if verdict is not _VARIES:
+        return _deny(req) if verdict in (authz.DENIED, authz.NEUTRAL) else None
     permitted, satisfy_any = _host_check(req)
     if not permitted:
         denied = _deny(req)
@@ -84,6 +111,9 @@ def access_checker(req):
 
 @hookimpl
 def auth_required(req):
+    verdict = _method_verdict(req)
+    if verdict is not _VARIES:
+        return verdict == authz.NEEDS_USER
     permitted, satisfy_any = _host_check(req)
     if permitted and satisfy_any:
         return False
