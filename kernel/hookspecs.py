@@ -199,6 +199,22 @@ def named_handler(name):
 
 
 @hookspec(firstresult=True)
+def process_connection(conn):
+    """Serve a whole connection instead of HTTP (Apache's process_connection hook; mod_python's
+    ``PythonConnectionHandler``). Called once per accepted connection, before any byte is
+    parsed; ``conn.base_server`` is the server of the address it arrived on (the first
+    ``<VirtualHost>`` of that port, else the main server).
+
+    The first answer that is not None wins: return ``OK`` (or ``DONE``) when this plugin
+    served the connection (the kernel then closes it), ``None`` or ``DECLINED`` to let HTTP
+    serve it. The handler speaks to the client with ``conn.read(length=-1)``,
+    ``conn.readline(length=-1)`` (bytes; ``b""`` at EOF; each read waits at most the
+    server's ``Timeout``) and ``conn.write(bytes)``; ``conn.local_addr``, ``conn.remote_addr``
+    say who is connected. An exception is logged and the connection closed.
+    """
+
+
+@hookspec(firstresult=True)
 def auth_required(req):
     """Does this request need an authenticated user? (Apache's ``ap_some_auth_required``.)
 

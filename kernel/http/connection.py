@@ -4,6 +4,7 @@ response are is ``kernel.http.response``'s business."""
 
 import socket
 import time
+import traceback
 
 import gevent
 import httptools
@@ -16,13 +17,14 @@ from ..lifecycle.tables import Table
 from .body import DRAIN_LIMIT, Body
 from .head import BadRequest, Head
 from .parsing import Message, RequestParsing  # noqa: F401  (Message: for the WSGI connection)
+from .raw_io import RawIO
 from .response import Response, date_and_server, status_line
 
 RECV_SIZE = 65536
 QUEUE_LIMIT = 1 << 18      # queued output beyond this is sent at once (big streamed files)
 
 
-class Connection(RequestParsing):
+class Connection(RawIO, RequestParsing):
     """``req.connection`` and the HTTP engine for one client socket."""
 
     def __init__(self, site, sock, addr, conn_id):
@@ -130,6 +132,8 @@ class Connection(RequestParsing):
     # -- serving -------------------------------------------------------------------------
     def serve(self):
         try:
+            if self.site.hook.process_connection.get_hookimpls() and self.serve_raw():
+                return
             while True:
                 try:
                     msg = self.next_message()
@@ -160,6 +164,22 @@ class Connection(RequestParsing):
                 self.sock.close()
             except OSError:
                 pass
+
+    def serve_raw(self):
+        """The process_connection hook (a connection handler); True when it served."""
+        self.base_server = self.site.server_for(None, self.local_addr[1])
+        try:
+            result = self.site.hook.process_connection(conn=self)
+        except ClientGone:
+            raise
+        except Exception:
+            self.site.log.error("process_connection failed for %s:\n%s"
+                                % (self.remote_ip, traceback.format_exc().rstrip()))
+            return True
+        if result is None or result == C.DECLINED:
+            self.base_server = self.site.main_server    # HTTP picks its server per request
+            return False
+        return True
 
     def reject(self, exc):
         """Answer a request we could not parse, then close (Apache does the same)."""

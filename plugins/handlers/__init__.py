@@ -15,7 +15,7 @@ import sys
 from greenphase import hookimpl
 from greenphase import constants as C
 
-from . import request_api
+from . import connection, request_api
 from .directives import DIRECTIVES
 from .selection import IN_USE, configured, entries_for, init_then, run_phase
 from .source import refuse_source
@@ -25,7 +25,13 @@ from .startup import check_named_handlers, directives_in_use, phases_used as nee
 
 @hookimpl
 def register_directives():
-    return DIRECTIVES
+    return DIRECTIVES + [connection.DIRECTIVE]
+
+
+@hookimpl
+def process_connection(conn):
+    """PythonConnectionHandler of the connection's server (``connection.py``)."""
+    return connection.process_connection(conn)
 
 
 @hookimpl
