@@ -169,6 +169,19 @@ def server_stop(site):
     callbacks given to ``site.register_cleanup(callback, data)`` run."""
 
 
+@hookspec(firstresult=True)
+def ssl_context(site, address):
+    """Return an :class:`ssl.SSLContext` (server side) for the listening ``address``
+    (``(host, port)``), or ``None`` for plain HTTP. The first answer that is not None wins.
+
+    Called once per listening socket when a process starts serving (``--single`` and each
+    worker, so a graceful reload's new workers build new contexts and reread certificates).
+    The connection's TLS handshake runs in its own greenlet within ``Timeout``; a failed
+    handshake closes that connection only (logged at info). The context's ``sni_callback``
+    may switch certificates per server name. During a request the TLS socket is
+    ``req.connection.sock`` (``version()``, ``cipher()``). The ssl plugin implements it."""
+
+
 @hookspec
 def request_methods():
     """Return a mapping ``name -> function(req, ...)`` or property, added to the request class
