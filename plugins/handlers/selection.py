@@ -45,10 +45,22 @@ def configured(req, directive):
     return entries_for(req, directive)
 
 
+def configured_here(config, directive):
+    """Whether the merged configuration ``config`` has any handler for ``directive`` (any
+    ``| .ext`` list included); answered once per configuration, in its memo."""
+    key = ("handlers", directive)
+    found = config.memo.get(key)
+    if found is None:
+        found = config.memo[key] = bool(config["PythonHandlerModule"]) or any(
+            config[directive].values())
+    return found
+
+
 def run_phase(req, directive):
-    used = req.site.state.get(IN_USE)
-    if used is not None and directive not in used and not req.plugin_state.get("handlers.added"):
-        return None         # nothing configured anywhere and nothing added: skip the work
+    if not configured_here(req.dir_config, directive) and not req.plugin_state.get(
+            "handlers.added"):
+        req.extension = None    # as entries_for leaves it: no '| .ext' list matched
+        return None             # nothing configured here and nothing added: skip the work
     return dispatch.run(req, directive, entries_for(req, directive) + pending(req, directive))
 
 
