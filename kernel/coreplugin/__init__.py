@@ -30,6 +30,7 @@ def apache_modules():
 
 @hookimpl(tryfirst=True)
 def post_read_request(req):
+    """TRACE answered 405 unless TraceEnable On."""
     # TraceEnable Off (the default): TRACE would echo cookies and credentials back to a
     # script (cross-site tracing); Apache answers 405.
     if req.method == "TRACE" and not req.server.config["TraceEnable"]:

@@ -3,6 +3,7 @@
 response are is ``kernel.http.response``'s business."""
 
 import socket
+import ssl
 import time
 import traceback
 
@@ -22,6 +23,22 @@ from .response import Response, date_and_server, status_line
 
 RECV_SIZE = 65536
 QUEUE_LIMIT = 1 << 18      # queued output beyond this is sent at once (big streamed files)
+
+
+class _TLSWriter:
+    """``send`` and ``fileno`` of a TLS socket that never wait: the TLS record goes to the
+    kernel or BlockingIOError says to retry the same bytes (OpenSSL's rule) when writable."""
+
+    __slots__ = ("sslobj", "fileno")
+
+    def __init__(self, sock):
+        self.sslobj, self.fileno = sock._sslobj, sock.fileno
+
+    def send(self, data):
+        try:
+            return self.sslobj.write(data)
+        except (ssl.SSLWantWriteError, ssl.SSLWantReadError):
+            raise BlockingIOError from None
 
 
 class Connection(RawIO, RequestParsing):
@@ -66,7 +83,8 @@ class Connection(RawIO, RequestParsing):
         self.parser = httptools.HttpRequestParser(self)
         self.pending = bytearray()
         self.flush_scheduled = None     # the hub callback that sends queued output
-        self.raw = sock._sock           # the non-blocking socket under gevent's
+        # the non-blocking socket under gevent's (for TLS: its non-blocking record writer)
+        self.raw = sock._sock if getattr(sock, "_sslobj", None) is None else _TLSWriter(sock)
         self.writable = None            # a write watcher, while queued output waits
         self.loop = gevent.get_hub().loop
 

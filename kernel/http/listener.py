@@ -40,9 +40,20 @@ class Listener:
                               for host, port in site.listen]
         else:
             self.listeners = [StreamServer(sock, self.accept) for sock in sockets]
+        # local port -> SSLContext for the listeners a plugin serves TLS on (the ssl plugin)
+        self.tls = {}
+        for listener in self.listeners:
+            address = tuple(listener.address[:2])
+            context = site.hook.ssl_context(site=site, address=address)
+            if context is not None:
+                self.tls[address[1]] = context
 
     def accept(self, sock, addr):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.tls:
+            sock = self._handshake(sock, addr)
+            if sock is None:
+                return
         conn = Connection(self.site, sock, addr, next(self.ids))
         self.connections[conn.id] = (conn, gevent.getcurrent())
         try:
@@ -53,6 +64,21 @@ class Listener:
             self.site.log.error("connection %d crashed:\n%s" % (conn.id, traceback.format_exc().rstrip()))
         finally:
             self.connections.pop(conn.id, None)
+
+    def _handshake(self, sock, addr):
+        """The TLS socket for a connection to a TLS listener (the same socket otherwise);
+        None when the handshake failed or took longer than Timeout (the socket is closed)."""
+        context = self.tls.get(sock.getsockname()[1])
+        if context is None:
+            return sock
+        try:
+            with gevent.Timeout(self.site.main_server.timeout):
+                return context.wrap_socket(sock, server_side=True)
+        except (gevent.Timeout, OSError) as exc:
+            self.site.log.info("TLS handshake with %s:%s failed: %s"
+                               % (addr[0], addr[1], exc or "Timeout"))
+            sock.close()
+            return None
 
     def sweep(self):
         """Expire reads and sends past their deadline (Timeout, KeepAliveTimeout)."""
@@ -75,7 +101,8 @@ class Listener:
             listener.start()
         for listener in self.listeners:
             host, port = listener.address[:2]
-            self.announce.write("listening on http://%s:%d/\n" % (host, port))
+            self.announce.write("listening on %s://%s:%d/\n"
+                                % ("https" if port in self.tls else "http", host, port))
         self.announce.flush()
 
     def stop(self):

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-READY = re.compile(r"listening on (http://\S+)")
+READY = re.compile(r"listening on (https?://\S+)")
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 _LISTEN = re.compile(r"^\s*Listen\s+.*$", re.IGNORECASE | re.MULTILINE)

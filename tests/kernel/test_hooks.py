@@ -406,3 +406,38 @@ def test_hook_server_stop(tmp_path, greenphase_server):
     assert not marker.exists()
     server.stop()                                       # SIGTERM
     assert marker.read_text() == "stop\ncleanup\n"
+
+
+def test_hook_ssl_context(tmp_path, greenphase_server):
+    """A context from ssl_context makes that listener speak TLS (the first answer wins)."""
+    import socket
+    import ssl
+    import subprocess
+    cert, key = tmp_path / "c.pem", tmp_path / "c.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    (tmp_path / "tlsprobe.py").write_text(HEAD + textwrap.dedent('''
+        import ssl
+        @hookimpl
+        def ssl_context(site, address):
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(%r, %r)
+            return context
+
+        @hookimpl
+        def handler(req):
+            req.write("tls=%%s" %% req.connection.sock.version())
+            return OK
+    ''' % (str(cert), str(key))))
+    (tmp_path / "htdocs").mkdir()
+    server = greenphase_server('DocumentRoot "%s/htdocs"\nLoadPlugin %s/tlsprobe.py\n'
+                               % (tmp_path, tmp_path))
+    client = ssl.create_default_context(cafile=str(cert))
+    client.check_hostname = False
+    with client.wrap_socket(socket.create_connection(("127.0.0.1", server.port), timeout=10)) as s:
+        s.sendall(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+        data = b""
+        while chunk := s.recv(4096):
+            data += chunk
+    assert data.endswith(b"tls=TLSv1.3")
