@@ -48,9 +48,9 @@ def test_a_plugin_that_fails_to_import_is_one_line(tmp_path):
 
 def test_two_plugins_claiming_one_directive(tmp_path):
     body = ("from greenphase import Directive\n@hookimpl\ndef register_directives():\n"
-            "    return [Directive('PythonDebug')]\n")
+            "    return [Directive('PythonOption')]\n")
     errors = errors_for(tmp_path, body)
-    assert errors == ["directive PythonDebug is declared by both plugin handlers and plugin bad"]
+    assert errors == ["directive PythonOption is declared by both plugin handlers and plugin bad"]
 
 
 def test_a_plain_pluggy_marker_works_without_importing_greenphase(tmp_path):
