@@ -31,6 +31,10 @@ def _seconds(ctx, args, previous):
     return value
 
 
+def _seconds_or_off(ctx, args, previous):
+    return 0.0 if args[0] in ("0", "off", "Off") else _seconds(ctx, args, previous)
+
+
 def _path(ctx, args, previous):
     return ctx.resolve_path(args[0])
 
@@ -212,6 +216,9 @@ CORE_DIRECTIVES = [
     Directive("RequestReadTimeout", (1, 3), RSRC_CONF,
               syntax="[header=timeout[-maxtimeout][,MinRate=rate]] [body=...]",
               parse=_request_read_timeout, default=READ_TIMEOUT_DEFAULTS),
+    Directive("BlockingLogThreshold", (1, 1), SERVER,
+              syntax="seconds the event loop may be kept busy before its stack is logged "
+                     "(0 = off)", parse=_seconds_or_off, default=1.0),
     Directive("MaxConnections", (1, 1), SERVER,
               syntax="open connections per process (0 = unlimited)", parse=_int(0),
               default=20000),

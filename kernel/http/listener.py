@@ -15,6 +15,7 @@ import gevent
 from gevent.event import Event
 from gevent.server import StreamServer
 
+from .blocking import watch_event_loop
 from .connection import Connection
 from .response import set_server_header
 
@@ -33,6 +34,8 @@ class Listener:
         self.ids = itertools.count(1)
         self.stopped = Event()
         self.stop_begun = False
+        self.max_connections = site.main_server.config["MaxConnections"] or float("inf")
+        self.paused = False             # MaxConnections reached: not accepting
         site.open_logs()
         set_server_header(site.main_server.config["ServerTokens"])
         if sockets is None:
@@ -56,6 +59,8 @@ class Listener:
                 return
         conn = Connection(self.site, sock, addr, next(self.ids))
         self.connections[conn.id] = (conn, gevent.getcurrent())
+        if len(self.connections) >= self.max_connections and not self.paused:
+            self._pause_accepting()
         try:
             conn.serve()
         except gevent.GreenletExit:
@@ -64,6 +69,28 @@ class Listener:
             self.site.log.error("connection %d crashed:\n%s" % (conn.id, traceback.format_exc().rstrip()))
         finally:
             self.connections.pop(conn.id, None)
+            if self.paused and len(self.connections) < self.max_connections:
+                self._resume_accepting()
+
+    def _pause_accepting(self):
+        """MaxConnections open: stop accepting; new clients wait in the listen backlog (the
+        kernel queues them, up to its backlog; under --workers another worker may take them)
+        until a connection of this process closes."""
+        self.paused = True
+        self.site.log.warning("MaxConnections (%d) reached: this process accepts no new "
+                              "connection until one closes (new clients wait in the listen "
+                              "backlog)" % self.max_connections)
+        for listener in self.listeners:
+            listener.stop_accepting()
+
+    def _resume_accepting(self):
+        self.paused = False
+        if self.stop_begun:
+            return
+        self.site.log.info("below MaxConnections again (%d open): accepting"
+                           % len(self.connections))
+        for listener in self.listeners:
+            listener.start_accepting()
 
     def _handshake(self, sock, addr):
         """The TLS socket for a connection to a TLS listener (the same socket otherwise);
@@ -97,6 +124,7 @@ class Listener:
         except Exception:
             self.site.log.error("server_start hook raised:\n" + traceback.format_exc().rstrip())
         gevent.spawn(self.sweep)
+        watch_event_loop(self.site)     # BlockingLogThreshold: a stalled loop is logged
         for listener in self.listeners:
             listener.start()
         for listener in self.listeners:

@@ -1,0 +1,87 @@
+"""A process's limits: MaxConnections (accepting pauses, the next clients wait in the listen
+backlog, a log line says so) and BlockingLogThreshold (a handler that keeps the event loop
+busy is logged with its stack by gevent's monitor thread)."""
+
+import socket
+import time
+
+from tests.support.server import Server, free_port
+
+SPIN = '''
+import time
+from mod_python import apache
+def handler(req):
+    end = time.time() + 0.6
+    while time.time() < end:     # CPU-bound: never yields to the event loop
+        pass
+    req.write("spun")
+    return apache.OK
+'''
+
+
+def config(tmp_path, port, extra):
+    (tmp_path / "htdocs").mkdir(exist_ok=True)
+    (tmp_path / "htdocs" / "spin.py").write_text(SPIN)
+    (tmp_path / "htdocs" / "a.txt").write_text("a")
+    conf = tmp_path / "site.conf"
+    conf.write_text("Listen 127.0.0.1:%d\nDocumentRoot %s/htdocs\nErrorLog %s/error_log\n"
+                    "KeepAliveTimeout 30\n<Directory %s/htdocs>\nAddHandler mod_python .py\n"
+                    "PythonHandler spin\n</Directory>\n%s\n"
+                    % (port, tmp_path, tmp_path, tmp_path, extra))
+    return conf
+
+
+def request(sock, path="/a.txt"):
+    sock.sendall(b"GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path.encode())
+    data = b""
+    while not data.endswith(b"\r\n\r\na"):
+        chunk = sock.recv(4096)
+        assert chunk, data
+        data += chunk
+    return data
+
+
+def wait_for_log(path, text, timeout=20):
+    deadline = time.monotonic() + timeout
+    while text not in (path.read_text() if path.exists() else ""):
+        assert time.monotonic() < deadline, "no %r in the error log" % text
+        time.sleep(0.05)
+
+
+def test_max_connections_pauses_accepting_until_one_closes(tmp_path):
+    port = free_port()
+    with Server(config(tmp_path, port, "MaxConnections 2"), port):
+        first = socket.create_connection(("127.0.0.1", port), timeout=10)
+        second = socket.create_connection(("127.0.0.1", port), timeout=10)
+        assert request(first).startswith(b"HTTP/1.1 200")
+        assert request(second).startswith(b"HTTP/1.1 200")
+        wait_for_log(tmp_path / "error_log", "MaxConnections (2) reached")
+        third = socket.create_connection(("127.0.0.1", port), timeout=10)   # the backlog takes it
+        third.sendall(b"GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        third.settimeout(0.5)
+        try:
+            early = third.recv(100)
+        except socket.timeout:
+            early = None
+        assert early is None            # not served while two connections are open
+        first.close()                   # one closes: accepting resumes, the third is served
+        third.settimeout(10)
+        assert third.recv(100).startswith(b"HTTP/1.1 200")
+        assert request(second).startswith(b"HTTP/1.1 200")
+        for sock in (second, third):
+            sock.close()
+
+
+def test_a_cpu_bound_handler_is_logged_with_its_stack(tmp_path):
+    port = free_port()
+    with Server(config(tmp_path, port, "BlockingLogThreshold 0.1"), port):
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"GET /x.py HTTP/1.0\r\nHost: x\r\n\r\n")
+            data = b""
+            while chunk := sock.recv(4096):
+                data += chunk
+        assert data.endswith(b"spun")
+        wait_for_log(tmp_path / "error_log", "the event loop was blocked for more than 0.1s")
+        log = (tmp_path / "error_log").read_text()
+        assert "spin.py" in log and "while time.time() < end" in log
+
