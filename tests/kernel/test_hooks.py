@@ -441,3 +441,28 @@ def test_hook_ssl_context(tmp_path, greenphase_server):
         while chunk := s.recv(4096):
             data += chunk
     assert data.endswith(b"tls=TLSv1.3")
+
+
+def test_hook_process_connection(tmp_path, greenphase_server):
+    import socket
+    (tmp_path / "echoprobe.py").write_text(HEAD + textwrap.dedent('''
+        @hookimpl
+        def process_connection(conn):
+            line = conn.readline()
+            if not line.startswith(b"ECHO "):
+                return None             # should never happen here: the test sends ECHO
+            conn.write(line[5:].upper())
+            return OK
+    '''))
+    (tmp_path / "htdocs").mkdir()
+    server = greenphase_server('DocumentRoot "%s/htdocs"\nLoadPlugin %s/echoprobe.py\n'
+                               % (tmp_path, tmp_path))
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"ECHO quiet words\n")
+        received = b""
+        while True:             # the kernel closes the connection once the plugin answered
+            piece = sock.recv(4096)
+            if not piece:
+                break
+            received += piece
+    assert received == b"QUIET WORDS\n"        # no HTTP: the plugin served the connection
