@@ -2,17 +2,18 @@
 what a result means to the rest of the list."""
 
 import traceback
-import weakref
 
 from greenphase import SERVER_RETURN, ClientGone, PhaseError, apply_server_return, loader
 from greenphase import constants as C
 
-from .directives import CONTINUE, default_function
+from .directives import CONTINUE, HANDLER_DIRECTIVES, default_function
 
 SKIPPED = object()      # a silent entry whose module lacks the phase's function
+_DEFAULT_FUNCTION = {directive: default_function(directive) for directive in HANDLER_DIRECTIVES}
 
-# site -> {name: callable or None}: what the named_handler hook answered, asked once per name.
-_named = weakref.WeakKeyDictionary()
+# site.state key of {(module, function): callable or None}: what the named_handler hook
+# answered, asked once per name (a plain dict that dies with the site: no weak look-up).
+NAMED = "handlers.named"
 _search_dirs = {}       # (directory, PythonPath) -> search directories
 
 
@@ -134,7 +135,7 @@ def invalid_result_message(where, result):
 
 def resolve(req, directive, entry):
     """The callable for ``entry`` in this phase (None: a silent entry's function is missing)."""
-    name = entry.object or default_function(directive)
+    name = entry.object or _DEFAULT_FUNCTION.get(directive) or default_function(directive)
     named = named_handler(req.site, entry.module, name)
     if named is not None:
         return named
@@ -158,9 +159,9 @@ def named_key(module, function):
 
 
 def named_handler(site, module, function):
-    answers = _named.get(site)
+    answers = site.state.get(NAMED)
     if answers is None:
-        answers = _named[site] = {}
+        answers = site.state[NAMED] = {}
     key = (module, function)
     try:
         return answers[key]
