@@ -25,6 +25,14 @@ RECV_SIZE = 65536
 QUEUE_LIMIT = 1 << 18      # queued output beyond this is sent at once (big streamed files)
 
 
+def _allowed(stage, received):
+    """mod_reqtimeout's rule: the initial seconds, plus one per MinRate bytes received, up
+    to the maximum (none when 0)."""
+    initial, maximum, rate = stage
+    allowed = initial + (received / rate if rate else 0.0)
+    return min(allowed, maximum) if maximum else allowed
+
+
 class _TLSWriter:
     """``send`` and ``fileno`` of a TLS socket that never wait: the TLS record goes to the
     kernel or BlockingIOError says to retry the same bytes (OpenSSL's rule) when writable."""
@@ -68,6 +76,10 @@ class Connection(RawIO, RequestParsing):
         self.close_after = False
         sock.settimeout(None)           # see expire(): deadlines, not socket timeouts
         self.deadline = 0.0             # when the read or send under way expires (0: none)
+        # RequestReadTimeout: (initial, maximum, MinRate) for the head and for the body
+        stages = site.main_server.config["RequestReadTimeout"]
+        self.header_timeout, self.body_timeout = stages["header"], stages["body"]
+        self.body_read = None           # [message, bytes read, when its body read began]
         self.sending = False
         self.messages = []
         self.msg = None
@@ -107,7 +119,15 @@ class Connection(RawIO, RequestParsing):
         """Read once from the socket and feed the parser; False on EOF or timeout."""
         if self.failed is not None:
             return False                # the parser stopped at a malformed request
-        self.deadline = time.monotonic() + (timeout or self.site.main_server.timeout)
+        timeout = timeout or self.site.main_server.timeout
+        msg = self.msg
+        body_clock = None
+        if msg is not None and msg.head_done and not msg.complete and self.body_timeout[0]:
+            body_clock = self._body_clock(msg)
+            timeout = min(timeout, body_clock)
+            if timeout <= 0:
+                return False            # RequestReadTimeout body=: the body came too slowly
+        self.deadline = time.monotonic() + timeout
         try:
             data = self.sock.recv(RECV_SIZE)
         except OSError:
@@ -116,7 +136,8 @@ class Connection(RawIO, RequestParsing):
             self.deadline = 0.0
         if not data:
             return False
-        msg = self.msg
+        if body_clock is not None:
+            self.body_read[1] += len(data)
         if msg is not None and not msg.head_done:
             msg.header_bytes += len(data)
             if msg.header_bytes > self.head_budget:
@@ -144,8 +165,20 @@ class Connection(RawIO, RequestParsing):
                     raise BadRequest(408, "timed out reading the request")
                 return None
             if deadline is None:
-                deadline = time.monotonic() + server.timeout
+                started = time.monotonic()
+                deadline = started + server.timeout
+            if self.header_timeout[0] and self.msg is not None:
+                deadline = started + min(server.timeout,
+                                         _allowed(self.header_timeout, self.msg.header_bytes))
         return self.messages.pop(0)
+
+    def _body_clock(self, msg):
+        """Seconds left to read this request's body (RequestReadTimeout body=), from the
+        first read of it."""
+        if self.body_read is None or self.body_read[0] is not msg:
+            self.body_read = [msg, 0, time.monotonic()]
+        _, received, started = self.body_read
+        return started + _allowed(self.body_timeout, received) - time.monotonic()
 
     # -- serving -------------------------------------------------------------------------
     def serve(self):

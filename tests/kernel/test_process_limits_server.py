@@ -85,3 +85,57 @@ def test_a_cpu_bound_handler_is_logged_with_its_stack(tmp_path):
         log = (tmp_path / "error_log").read_text()
         assert "spin.py" in log and "while time.time() < end" in log
 
+
+
+ECHO = '''
+from mod_python import apache
+def handler(req):
+    req.write("got %d" % len(req.read()))
+    return apache.OK
+'''
+
+
+def test_request_read_timeout_defaults_are_apaches(tmp_path):
+    from kernel.testing import build_site
+    (tmp_path / "htdocs").mkdir()
+    site = build_site(tmp_path, "DocumentRoot %s/htdocs\n" % tmp_path)
+    assert site.main_server.config["RequestReadTimeout"]["header"] == (20.0, 40.0, 500)
+    assert site.main_server.config["RequestReadTimeout"]["body"] == (20.0, 0.0, 500)
+    site = build_site(tmp_path, "DocumentRoot %s/htdocs\nRequestReadTimeout header=5-9,MinRate=100 "
+                                "body=0\n" % tmp_path)
+    assert site.main_server.config["RequestReadTimeout"]["header"] == (5.0, 9.0, 100)
+    assert site.main_server.config["RequestReadTimeout"]["body"][0] == 0.0
+
+
+def slow_client(port, first, then_wait=30):
+    """Send ``first``, then nothing: (seconds until the server answered or closed, answer)."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=then_wait) as sock:
+        sock.sendall(first)
+        data = b""
+        try:
+            while chunk := sock.recv(4096):
+                data += chunk
+        except ConnectionResetError:
+            pass
+    return time.monotonic() - started, data
+
+
+def test_request_read_timeout_ends_a_trickled_head_and_body(tmp_path):
+    port = free_port()
+    (tmp_path / "htdocs").mkdir()
+    (tmp_path / "htdocs" / "echo.py").write_text(ECHO)
+    conf = tmp_path / "site.conf"
+    conf.write_text("Listen 127.0.0.1:%d\nDocumentRoot %s/htdocs\nTimeout 30\n"
+                    "RequestReadTimeout header=1 body=1\n<Directory %s/htdocs>\n"
+                    "AddHandler mod_python .py\nPythonHandler echo\n</Directory>\n"
+                    % (port, tmp_path, tmp_path))
+    with Server(conf, port):
+        took, data = slow_client(port, b"GET /a HTTP/1.1\r\nHost: x\r\n")
+        assert data.startswith(b"HTTP/1.1 408") and took < 10     # not Timeout's 30 s
+        took, data = slow_client(port, b"POST /echo.py HTTP/1.1\r\nHost: x\r\n"
+                                       b"Content-Length: 100\r\n\r\n12")
+        assert took < 10 and b"got 100" not in data
+        # a prompt client is served on the same server
+        took, data = slow_client(port, b"POST /echo.py HTTP/1.0\r\nContent-Length: 2\r\n\r\n12")
+        assert data.endswith(b"got 2")
