@@ -41,6 +41,12 @@ def _parser():
 
 def main(argv=None):
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for i, word in enumerate(argv[:-1]):
+        # "--plugins -static" would read -static as an option: it is the value.
+        if word == "--plugins" and argv[i + 1].startswith("-"):
+            argv[i:i + 2] = ["--plugins=" + argv[i + 1]]
+            break
     args = parser.parse_args(argv)
     if args.version:
         from .cli_info import print_version

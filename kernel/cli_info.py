@@ -29,6 +29,11 @@ def plugins_command(args):
         print("greenphase: %s" % exc, file=sys.stderr)
         return 1
     data = report(site)
+    if not args.config:
+        # The empty configuration stood for "the defaults"; its own complaints (no Listen,
+        # no htdocs) are not the user's.
+        data["config"] = "(none: what a site enables by default)"
+        site.errors = [e for e in site.errors if "plugin" in str(e)]
     if args.json:
         data["errors"] = [str(e) for e in site.errors]
         print(json.dumps(data, indent=2))
@@ -40,10 +45,16 @@ def plugins_command(args):
 
 
 def print_version():
+    """greenphase's version, the built-in plugins (enabled by default) and the third-party
+    plugins installed (enabled per site with LoadPlugin)."""
     from .lifecycle.plugin_report import greenphase_version
-    from .lifecycle.plugins import installed_plugins
+    from .lifecycle.plugins import BUILTIN_ORDER, installed_plugins
     print("greenphase %s (Python %s)" % (greenphase_version(), sys.version.split()[0]))
-    for name, plugin in sorted(installed_plugins().items()):
+    installed = installed_plugins()
+    builtins = [n for n in BUILTIN_ORDER if n in installed]
+    print("  built-in plugins, enabled by default: %s" % ", ".join(builtins))
+    for name, plugin in sorted(installed.items()):
         if not plugin.builtin:
-            print("  plugin %s: %s %s" % (name, plugin.distribution, plugin.version))
+            print("  plugin %s: %s %s (enabled by LoadPlugin %s)"
+                  % (name, plugin.distribution, plugin.version, name))
     return 0

@@ -14,8 +14,9 @@ def respond(req, result, failure):
     if result == C.OK or result == C.DONE:
         return
     if type(result) is not int or not C.is_http_status(result):
-        req.log_error("Handler for %s returned invalid result code %r (plugin %s, phase %s)"
-                      % (req.uri, result, req.current_plugin, req.current_hook))
+        req.log_error("plugin %s returned an invalid result %r from phase %s for %s "
+                      "(OK, DECLINED, DONE or an HTTP status 100-599 expected)"
+                      % (req.current_plugin, result, req.current_hook, req.uri))
         result = C.HTTP_INTERNAL_SERVER_ERROR
     if failure is not None:     # the one place a phase's exception is logged
         req.log_error("%s failed:\n%s" % (failure.where, "".join(

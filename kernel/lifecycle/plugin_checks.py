@@ -1,15 +1,18 @@
 """Start-up checks of every hook implementation against its spec, naming the plugin.
 
-pluggy checks an implementation's argument names when it is registered and leaves unknown
-hook names pending; the kernel adds its own rule: a phase hook takes exactly ``req``, since
-the kernel calls it positionally. Each problem becomes one ConfigError line with the
-plugin, the function's file:line, the hook and the rule broken.
+Before a plugin is registered, each of its hook implementations is checked: the hook must
+exist, the function may only ask for arguments the hook passes (pluggy's rule), a phase hook
+takes exactly ``req`` (the kernel calls it positionally) and is no wrapper (phases have no
+"around" step). Every problem of every function is reported, one ConfigError line each with
+the plugin, the function's file:line, the hook and the rule broken; a plugin with problems
+is not registered.
 """
 
 import inspect
 
 from pluggy import PluginValidationError
 
+from ..config.directives import Directive
 from ..config.errors import ConfigError
 from ..hookspecs import PHASE_NAMES
 
@@ -23,59 +26,115 @@ def where(function):
     return code.co_filename, code.co_firstlineno
 
 
-def register(pm, plugin, name):
-    """pm.register, with pluggy's signature complaint turned into a ConfigError."""
+def _required_args(function):
+    """The arguments a function needs (pluggy passes only those without a default)."""
     try:
-        pm.register(plugin, name)
-    except PluginValidationError as exc:
-        hook, function = _offending(pm, plugin, str(exc))
-        file, line = where(function) if function else (None, None)
-        raise ConfigError("plugin %s: hook %s has a wrong signature: %s"
-                          % (name, hook or "?", _reason(exc)), file, line) from None
-    except ValueError as exc:
-        raise ConfigError("plugin %s could not be registered: %s" % (name, exc)) from None
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return ()
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return tuple(p.name for p in parameters if p.kind in kinds and p.default is p.empty)
 
 
-def _offending(pm, plugin, message):
-    for attr in dir(plugin):
-        opts = pm.parse_hookimpl_opts(plugin, attr)
-        if opts is not None and ("hook %r" % (opts.get("specname") or attr)) in message:
-            return opts.get("specname") or attr, getattr(plugin, attr)
-    return None, None
-
-
-def _reason(exc):
-    text = str(exc)
-    if "Argument(s)" in text:
-        # pluggy: "Plugin 'x' for hook 'y'\nhookimpl definition: ...\nArgument(s) {'z'} are
-        # declared in the hookimpl but can not be found in the hookspec"
-        return text.splitlines()[-1].strip()
-    return text.strip().splitlines()[-1]
-
-
-def check_hooks(pm):
-    """Every problem of the registered implementations, as ConfigErrors."""
+def hook_problems(pm, plugin, name):
+    """Every problem of a plugin's hook implementations, as ConfigErrors."""
     errors = []
-    for hook_name, caller in sorted(vars(pm.hook).items()):
-        if not hasattr(caller, "get_hookimpls"):
+    for attr in dir(plugin):
+        try:
+            opts = pm.parse_hookimpl_opts(plugin, attr)
+        except Exception:           # an attribute that cannot even be looked at
             continue
-        for impl in caller.get_hookimpls():
-            file, line = where(impl.function)
-            if caller.spec is None:
-                errors.append(ConfigError(
-                    "plugin %s: %s is not a greenphase hook (misspelt? the hooks are listed in "
-                    "kernel/hookspecs.py)" % (impl.plugin_name, hook_name), file, line))
-            elif hook_name in PHASE_NAMES and tuple(impl.argnames) != ("req",):
+        if opts is None:
+            continue
+        hook = opts.get("specname") or attr
+        function = getattr(plugin, attr)
+        file, line = where(function)
+        caller = getattr(pm.hook, hook, None)
+        spec = getattr(caller, "spec", None)
+        if spec is None:
+            errors.append(ConfigError(
+                "plugin %s: %s is not a greenphase hook (misspelt?%s the hooks are listed in "
+                "kernel/hookspecs.py)" % (name, hook, _suggest(pm, hook)), file, line))
+            continue
+        args = _required_args(function)
+        wrapper = opts.get("wrapper") or opts.get("hookwrapper")
+        if hook in PHASE_NAMES:
+            if args != ("req",):
                 errors.append(ConfigError(
                     "plugin %s: phase hook %s must take exactly one argument, req (it takes %s)"
-                    % (impl.plugin_name, hook_name, _args(impl.argnames)), file, line))
-            elif impl.hookwrapper or impl.wrapper:
-                if hook_name in PHASE_NAMES:
-                    errors.append(ConfigError(
-                        "plugin %s: phase hook %s cannot be a wrapper (phases have no 'around' "
-                        "step)" % (impl.plugin_name, hook_name), file, line))
+                    % (name, hook, _args(args)), file, line))
+            elif wrapper:
+                errors.append(ConfigError(
+                    "plugin %s: phase hook %s cannot be a wrapper (phases have no 'around' "
+                    "step)" % (name, hook), file, line))
+            continue
+        unknown = [a for a in args if a not in spec.argnames]
+        if unknown:
+            errors.append(ConfigError(
+                "plugin %s: hook %s has a wrong signature: it asks for %s, the hook passes %s"
+                % (name, hook, ", ".join(unknown), _args(spec.argnames)), file, line))
     return errors
+
+
+def _suggest(pm, hook):
+    import difflib
+    known = [n for n, c in vars(pm.hook).items() if getattr(c, "spec", None) is not None]
+    close = difflib.get_close_matches(hook, known, n=1)
+    return " did you mean %s?" % close[0] if close else ""
+
+
+def register(pm, plugin, name):
+    """Check, then register a plugin; a list of ConfigErrors (empty when it was registered)."""
+    errors = hook_problems(pm, plugin, name)
+    if errors:
+        return errors
+    other = pm.get_name(plugin) if pm.is_registered(plugin) else None
+    if other is not None:
+        return [ConfigError("plugin %s is the module already enabled as plugin %s (named twice: "
+                            "LoadPlugin, Plugins or --plugin)" % (name, other))]
+    try:
+        pm.register(plugin, name)
+    except PluginValidationError as exc:     # a rule of pluggy's the checks above missed
+        return [ConfigError("plugin %s: %s" % (name, str(exc).strip().splitlines()[-1]))]
+    except ValueError as exc:
+        return [ConfigError("plugin %s could not be registered: %s"
+                            % (name, str(exc).splitlines()[0][:200]))]
+    return []
 
 
 def _args(argnames):
     return "(%s)" % ", ".join(argnames) if argnames else "no arguments"
+
+
+def directives_of(plugin, declared, errors):
+    """A plugin's register_directives answer, keeping only real Directive declarations."""
+    good = []
+    try:
+        items = list(declared or ())
+    except TypeError:
+        items = [declared]
+    if isinstance(declared, (str, bytes)):
+        items = [declared]
+    for item in items:
+        problem = _directive_problem(item)
+        if problem:
+            errors.append(ConfigError("plugin %s: register_directives: %s" % (plugin, problem)))
+        else:
+            good.append(item)
+    return good
+
+
+def _directive_problem(item):
+    if not isinstance(item, Directive):
+        return "%r is not a Directive (from greenphase import Directive)" % (item,)
+    if not isinstance(item.name, str) or not item.name:
+        return "a Directive needs a name"
+    if not isinstance(item.context, int):
+        return ("Directive %s: context must be flags such as OR_ALL or RSRC_CONF, not %r"
+                % (item.name, item.context))
+    if (not isinstance(item.args, tuple) or len(item.args) != 2
+            or not isinstance(item.args[0], int)
+            or not (item.args[1] is None or isinstance(item.args[1], int))):
+        return ("Directive %s: args must be (minimum, maximum) with maximum None for no limit, "
+                "not %r" % (item.name, item.args))
+    return None

@@ -38,7 +38,7 @@ def linear_order(names, constraints, installed_names):
     Returns (order, errors)."""
     errors = []
     position = {n: i for i, n in enumerate(names)}
-    edges = {n: set() for n in names}       # a -> {b}: a runs before b
+    edges = {n: {} for n in names}          # a -> {b: who declared it}: a runs before b
     for name in names:
         before, after = constraints.get(name, ((), ()))
         for other, pair in [(o, (name, o)) for o in before] + [(o, (o, name)) for o in after]:
@@ -46,7 +46,7 @@ def linear_order(names, constraints, installed_names):
                 errors.append(ConfigError("plugin %s orders itself against %r, which is not "
                                           "installed" % (name, other)))
             elif other in position and other != name:
-                edges[pair[0]].add(pair[1])
+                edges[pair[0]][pair[1]] = name
     incoming = {n: 0 for n in names}
     for a, targets in edges.items():
         for b in targets:
@@ -83,12 +83,17 @@ def band_errors(pm, edges):
         for impl in caller.get_hookimpls():
             impls.setdefault(impl.plugin_name, []).append(band(impl))
         for a, targets in edges.items():
-            for b in targets:
+            for b, declarer in targets.items():
                 if a in impls and b in impls and min(impls[a]) > max(impls[b]):
+                    first, second = (a, b) if declarer == a else (b, a)
+                    wish = "before" if declarer == a else "after"
                     errors.append(ConfigError(
-                        "plugin %s wants to run before %s, but in %s its implementation is %s and "
-                        "%s's is %s" % (a, b, hook_name, _band_name(min(impls[a])), b,
-                                        _band_name(max(impls[b])))))
+                        "plugin %s wants to run %s %s, but in %s its implementation is %s and "
+                        "%s's is %s" % (first, wish, second, hook_name,
+                                        _band_name(max(impls[first]) if wish == "after"
+                                                   else min(impls[first])), second,
+                                        _band_name(min(impls[second]) if wish == "after"
+                                                   else max(impls[second])))))
     return errors
 
 
@@ -97,8 +102,8 @@ def _band_name(band):
 
 
 def apply_order(pm, order):
-    """Make every hook call its implementations in (band, position in ``order``) order; the
-    core plugin, absent from ``order``, comes last in its band.
+    """Make every hook call its implementations in (band, position in ``order``) order
+    (``order`` includes the core plugin; a name missing from it comes last in its band).
 
     pluggy orders the trylast band by first registration and the others by last
     registration, so no registration order gives one rule for all bands; the kernel sets

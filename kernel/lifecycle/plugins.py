@@ -31,9 +31,9 @@ from ..hookspecs import PROJECT
 
 CORE_PLUGIN = "core"
 # The built-ins in call order. The ones that set request facts others read come first
-# (remoteip's client address, headers' early RequestHeader), the fallbacks last: the default
+# (TLS, remoteip's client address, headers' early RequestHeader), the fallbacks last: the default
 # handler (static) and the error pages.
-BUILTIN_ORDER = ("remoteip", "headers", "basic_auth", "handlers", "publisher", "psp", "sessions",
+BUILTIN_ORDER = ("ssl", "remoteip", "headers", "basic_auth", "handlers", "publisher", "psp", "sessions",
                  "wsgi_handler", "cgi_handler", "filters", "includes", "deflate", "test_page",
                  "status", "info", "static", "errorpages")
 DISTRIBUTION = "greenphase"

@@ -56,7 +56,7 @@ class Site:
         self.access_logs = {}           # server id -> AccessLog, once open_logs() ran
         self.directives = self._collect_directives()
         modules = set()
-        for names in self.hook.apache_modules():
+        for _, names in self._service("apache_modules"):
             modules.update(names or ())
         self.builder = Builder(self.directives, modules, defines,
                                left_out=self._left_out_directives())
@@ -67,12 +67,18 @@ class Site:
         self.merger = Merger(self)
         self._build_servers()
         self.log = ErrorLog(self.main_server)
-        self.request_class = self._extend(Request, self.hook.request_methods(), "request")
-        server_class = self._extend(Server, self.hook.server_methods(), "server")
+        self.request_class = self._extend(
+            Request, [m for _, m in self._service("request_methods")], "request")
+        server_class = self._extend(
+            Server, [m for _, m in self._service("server_methods")], "server")
         for server in self.servers:
             server.__class__ = server_class
-        for errors in self.hook.configure(site=self):
-            self.errors.extend(errors or ())
+        for name, errors in self._service("configure", site=self):
+            try:
+                self.errors.extend(errors or ())
+            except TypeError:
+                self.errors.append(ConfigError("plugin %s: configure must return ConfigErrors or "
+                                               "None, not %r" % (name, errors)))
         global _current
         _current = self
 
@@ -113,20 +119,35 @@ class Site:
             self.errors.extend(plugin_choice.version_errors(choice))
             loaded.append(choice)
         by_name = {c.name: c for c in loaded}
+        # The core takes part in the order (a plugin may say it runs before or after it) and
+        # comes last where nothing says otherwise.
         order, edges, errors = plugin_order.linear_order(
-            [c.name for c in loaded], {c.name: c.constraints for c in loaded}, set(installed))
+            [c.name for c in loaded] + [CORE_PLUGIN], {c.name: c.constraints for c in loaded},
+            set(installed))
         self.errors.extend(errors)
-        core = CORE_PLUGIN, installed[CORE_PLUGIN].entry_point.load()
-        for name, plugin in [core] + [(n, by_name[n].plugin) for n in order]:
-            try:
-                plugin_checks.register(self.pm, plugin, name)
-            except ConfigError as exc:
-                self.errors.append(exc)
+        plugins = dict((n, by_name[n].plugin) for n in order if n in by_name)
+        plugins[CORE_PLUGIN] = installed[CORE_PLUGIN].entry_point.load()
+        for name in [CORE_PLUGIN] + [n for n in order if n != CORE_PLUGIN]:
+            problems = plugin_checks.register(self.pm, plugins[name], name)
+            if problems:
+                self.errors.extend(problems)
                 by_name.pop(name, None)
         self.plugins_enabled = [by_name[n] for n in order if n in by_name]
-        plugin_order.apply_order(self.pm, [c.name for c in self.plugins_enabled])
+        plugin_order.apply_order(self.pm, [n for n in order if n in by_name or n == CORE_PLUGIN])
         self.errors.extend(plugin_order.band_errors(self.pm, edges))
-        self.errors.extend(plugin_checks.check_hooks(self.pm))
+
+    def _service(self, hook, **kwargs):
+        """(plugin, answer) of a service hook's implementations in call order; one that raises
+        becomes a configuration error naming the plugin and the function's file:line."""
+        answers = []
+        for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
+            try:
+                answers.append((impl.plugin_name, impl.function(**kwargs)))
+            except Exception as exc:
+                file, line = plugin_checks.where(impl.function)
+                self.errors.append(ConfigError("plugin %s: %s raised %s: %s" % (
+                    impl.plugin_name, hook, type(exc).__name__, exc), file, line))
+        return answers
 
     # -- shutdown ------------------------------------------------------------------------
     def register_cleanup(self, callback, data=None):
@@ -156,8 +177,8 @@ class Site:
         declared = [("kernel", CORE_DIRECTIVES + LOG_DIRECTIVES + PROCESS_DIRECTIVES
                                  + PLUGIN_DIRECTIVES + TRACE_DIRECTIVES + PYTHON_DIRECTIVES
                                  + SERVER_DIRECTIVES)] + [
-            (impl.plugin_name, impl.function() or ())
-            for impl in reversed(self.pm.hook.register_directives.get_hookimpls())]
+            (name, plugin_checks.directives_of(name, declared, self.errors))
+            for name, declared in self._service("register_directives")]
         owner = {}                      # lower-case name -> who declared it first
         for plugin_name, declarations in declared:
             for directive in declarations:
@@ -248,3 +269,4 @@ class Site:
             self.log.error("%s (.htaccess)" % error)
             return error
         return section
+

@@ -84,3 +84,15 @@ def test_pluggys_internal_list_is_what_the_kernel_reorders(tmp_path):
     site = build_site(tmp_path, "")
     caller = site.hook.fixups
     assert caller._hookimpls == caller.get_hookimpls()
+
+
+def test_a_constraint_against_the_core_is_honoured_or_refused(tmp_path):
+    plugin_file(tmp_path, "late", FIXUP.format(name="late", marker="(trylast=True)")
+                + 'greenphase_order = {"after": ["core"]}\n')
+    site = build_site(tmp_path, "Plugins ./late.py\n")
+    assert phase_order(site, "fixups")[-2:] == ["core", "late"]
+    plugin_file(tmp_path, "early", FIXUP.format(name="early", marker="")
+                + 'greenphase_order = {"after": ["core"]}\n')
+    errors = [str(e) for e in build_site(tmp_path, "Plugins ./early.py\n", check=False).errors]
+    assert errors == ["plugin early wants to run after core, but in fixups its implementation is "
+                      "in the normal band and core's is trylast"]

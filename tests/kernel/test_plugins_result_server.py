@@ -1,0 +1,28 @@
+"""An invalid phase result at run time: a 500, and the error log names the plugin and phase."""
+
+import time
+
+from support.httpclient import get
+
+
+def wait_for_text(path, text, timeout=10.0):
+    """Poll a log file until it holds `text` (bounded)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_an_invalid_phase_result_names_plugin_and_phase(serve, tmp_path):
+    (tmp_path / "htdocs").mkdir()
+    (tmp_path / "htdocs" / "a.txt").write_text("a")
+    (tmp_path / "evil.py").write_text(
+        "from greenphase import hookimpl\n@hookimpl\ndef header_parser(req):\n    return 99999\n")
+    server = serve('ServerRoot "%s"\nDocumentRoot "%s/htdocs"\nLoadPlugin ./evil.py\n'
+                   % (tmp_path, tmp_path), cwd=str(tmp_path))
+    assert get(server.port, "/a.txt").status == 500
+    assert wait_for_text(tmp_path / "logs" / "error_log",
+                         "plugin evil returned an invalid result 99999 from phase header_parser "
+                         "for /a.txt"), (tmp_path / "logs" / "error_log").read_text()
