@@ -139,3 +139,50 @@ def test_request_read_timeout_ends_a_trickled_head_and_body(tmp_path):
         # a prompt client is served on the same server
         took, data = slow_client(port, b"POST /echo.py HTTP/1.0\r\nContent-Length: 2\r\n\r\n12")
         assert data.endswith(b"got 2")
+
+
+def health(port):
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET /a.txt HTTP/1.0\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(4096):
+            data += chunk
+    return data
+
+
+def test_health_answered_through_slowloris_and_a_pipelined_flood(tmp_path):
+    port = free_port()
+    with Server(config(tmp_path, port, "RequestReadTimeout header=2-4,MinRate=10\n"
+                                       "MaxKeepAliveRequests 0"), port):
+        # slowloris: 60 clients trickle a head, a few bytes per round
+        loris = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(60)]
+        head = b"GET /a.txt HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
+        for step in range(0, 30, 3):
+            for sock in loris:
+                try:
+                    sock.sendall(head[step:step + 3])
+                except OSError:
+                    pass
+            assert health(port).endswith(b"\r\n\r\na")       # answered at every round
+        # a flood of tiny pipelined requests on one connection, health alongside
+        count = 2000
+        flood = socket.create_connection(("127.0.0.1", port), timeout=30)
+        flood.sendall(b"GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n" * count)
+        assert health(port).endswith(b"\r\n\r\na")
+        received = b""
+        while received.count(b"HTTP/1.1 200") < count:
+            chunk = flood.recv(1 << 16)
+            assert chunk, "flood connection closed after %d responses" % received.count(b"HTTP/1.1 200")
+            received += chunk
+        flood.close()
+        # the trickling clients are ended by RequestReadTimeout (408), not kept
+        for sock in loris:
+            data = b""
+            try:
+                while chunk := sock.recv(4096):
+                    data += chunk
+            except ConnectionResetError:
+                pass
+            assert data == b"" or data.startswith(b"HTTP/1.1 408")
+            sock.close()
+        assert health(port).endswith(b"\r\n\r\na")
