@@ -142,7 +142,9 @@ class Site:
         answers = []
         for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
             try:
-                answers.append((impl.plugin_name, impl.function(**kwargs)))
+                # as pluggy calls it: only the arguments the implementation asks for
+                answers.append((impl.plugin_name,
+                                impl.function(*[kwargs[a] for a in impl.argnames])))
             except Exception as exc:
                 file, line = plugin_checks.where(impl.function)
                 self.errors.append(ConfigError("plugin %s: %s raised %s: %s" % (
