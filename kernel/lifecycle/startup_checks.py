@@ -32,7 +32,9 @@ def startup_problems(site, held=()):
         if problem:
             (warnings if what == "directory-warning" else errors).append(
                 "%s:%d: %s" % (file, line, problem))
-    errors.extend(_taken_addresses(site.listen, set(held)))
+    taken, ours = _taken_addresses(site.listen, set(held), site.config_file)
+    errors.extend(taken)
+    warnings.extend(ours)
     return errors, warnings
 
 
@@ -64,8 +66,10 @@ def _check_path(what, path, logs_folder):
     return None
 
 
-def _taken_addresses(addresses, held):
-    errors = []
+def _taken_addresses(addresses, held, config_file):
+    """(errors, warnings): an address another process holds is an error; one held by a
+    greenphase serving this same configuration (``check`` before a reload) only a note."""
+    errors, warnings = [], []
     for host, port in addresses:
         if (host, port) in held:
             continue
@@ -76,8 +80,49 @@ def _taken_addresses(addresses, held):
                 probe.bind((host, port))
             except OSError as exc:
                 if exc.errno == errno.EADDRINUSE:
-                    errors.append("Listen %s:%d: the address is held by another process"
-                                  % (host, port))
+                    pid = listener_serving(port, config_file)
+                    if pid:
+                        warnings.append("Listen %s:%d: held by the greenphase serving this "
+                                        "configuration (pid %d); a reload keeps it"
+                                        % (host, port, pid))
+                    else:
+                        errors.append("Listen %s:%d: the address is held by another process"
+                                      % (host, port))
                 elif exc.errno == errno.EADDRNOTAVAIL:
                     errors.append("Listen %s:%d: no such local address" % (host, port))
-    return errors
+    return errors, warnings
+
+
+def listener_serving(port, config_file):
+    """The pid of a ``greenphase serve`` of ``config_file`` listening on ``port``, found through
+    /proc (Linux; only processes this user may look at), else None."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for row in f:
+                    fields = row.split()
+                    if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                        inodes.add("socket:[%s]" % fields[9])     # 0A: LISTEN
+        except (OSError, StopIteration, IndexError, ValueError):
+            continue
+    if not inodes:
+        return None
+    wanted = os.path.realpath(config_file)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir("/proc/%s/fd" % pid)
+            if not any(os.readlink("/proc/%s/fd/%s" % (pid, fd)) in inodes for fd in fds):
+                continue
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv = f.read().decode("utf-8", "replace").split("\0")
+            cwd = os.readlink("/proc/%s/cwd" % pid)
+        except OSError:
+            continue
+        if not any("greenphase" in a or "kernel.cli" in a or "kernel.deploy" in a for a in argv):
+            continue
+        for flag, value in zip(argv, argv[1:]):
+            if flag in ("--config", "-f") and os.path.realpath(os.path.join(cwd, value)) == wanted:
+                return int(pid)
+    return None
