@@ -67,10 +67,12 @@ def handler(req):
     except OSError as exc:
         req.log_error("Cannot read %s: %s" % (req.filename, exc.strerror))
         return C.HTTP_FORBIDDEN
-    with os.fdopen(fd, "rb") as f:
+    try:    # the bare descriptor, read with pread: no file object, no seek
         if not stat.S_ISREG(os.fstat(fd).st_mode):     # replaced since the stat
             return C.HTTP_FORBIDDEN
-        return send_file(req, f, st)
+        return send_file(req, fd, st)
+    finally:
+        os.close(fd)
 
 
 # What the fallback for an unserved handler name never sends (a file mod_python would run).

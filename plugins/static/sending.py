@@ -1,5 +1,6 @@
-"""Sending an open file: validators, conditions, the whole file or byte ranges."""
+"""Sending an open file (a descriptor): validators, conditions, the whole file or byte ranges."""
 
+import os
 import secrets
 
 from greenphase import constants as C
@@ -9,7 +10,7 @@ from .ranges import UNSATISFIABLE, parse_ranges
 BLOCK = 65536
 
 
-def send_file(req, f, st):
+def send_file(req, fd, st):
     size = st.st_size
     req.update_mtime(st.st_mtime)
     req.set_last_modified()
@@ -29,15 +30,15 @@ def send_file(req, f, st):
         return C.HTTP_RANGE_NOT_SATISFIABLE
     if ranges is None:
         req.set_content_length(size)
-        copy(req, f, 0, size)
+        copy(req, fd, 0, size)
     elif len(ranges) == 1:
         first, last = ranges[0]
         req.status = C.HTTP_PARTIAL_CONTENT
         req.headers_out["Content-Range"] = "bytes %d-%d/%d" % (first, last, size)
         req.set_content_length(last - first + 1)
-        copy(req, f, first, last - first + 1)
+        copy(req, fd, first, last - first + 1)
     else:
-        send_multipart(req, f, size, ranges)
+        send_multipart(req, fd, size, ranges)
     return C.OK
 
 
@@ -61,7 +62,7 @@ def if_range_holds(req):
     return condition == req.headers_out.getfirst("Last-Modified")
 
 
-def send_multipart(req, f, size, ranges):
+def send_multipart(req, fd, size, ranges):
     """``multipart/byteranges``: each range with its own Content-Range header."""
     boundary = secrets.token_hex(12)
     part_type = "Content-Type: %s\r\n" % req.content_type if req.content_type else ""
@@ -77,19 +78,21 @@ def send_multipart(req, f, size, ranges):
         return
     for head, (first, last) in zip(heads, ranges):
         req.write(head, 0)
-        copy(req, f, first, last - first + 1)
+        copy(req, fd, first, last - first + 1)
     req.write(tail)
 
 
-def copy(req, f, offset, length):
-    """Stream ``length`` bytes from ``offset``, one flushed block at a time (none for HEAD)."""
+def copy(req, fd, offset, length):
+    """Stream ``length`` bytes from ``offset``, one flushed block at a time (none for HEAD).
+    Every block is flushed, the last one too: an output filter then sees a flushed stream
+    (its length dropped, chunked) as it always did."""
     if req.header_only:
         return
-    f.seek(offset)
     while length > 0:
-        block = f.read(min(BLOCK, length))
+        block = os.pread(fd, min(BLOCK, length), offset)
         if not block:
             req.log_error("%s shrank while being sent" % req.filename)
             return
-        req.write(block)
         length -= len(block)
+        offset += len(block)
+        req.write(block)
