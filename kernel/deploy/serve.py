@@ -80,6 +80,12 @@ def serve(args):
                            "(Listen lines are not bound)", len(inherited))
     if os.geteuid() != 0 and (settings.user is not None or settings.group is not None):
         arbiter.log.warning("User/Group ignored: only a server started as root changes user")
+    if os.geteuid() == 0 and settings.user is None:
+        # Apache never serves as root; without a User line greenphase would, so say so loudly.
+        message = ("started as root without a User directive: the workers serve as root; add "
+                   "'User nobody' (and Group) to drop privileges after binding")
+        arbiter.log.warning(message)
+        print("greenphase: warning: %s" % message, file=sys.stderr)
     run_dir = make_run_dir(arbiter.cfg)
     try:
         arbiter.run()
