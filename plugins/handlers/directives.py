@@ -137,6 +137,16 @@ def _handler_directive(name):
                      merge=update, default={})
 
 
+def _timeout(ctx, args, previous):
+    try:
+        value = float(args[0])
+    except ValueError:
+        raise ctx.error("PythonHandlerTimeout takes seconds, got %r" % args[0]) from None
+    if value < 0:
+        raise ctx.error("PythonHandlerTimeout takes seconds >= 0, got %r" % args[0])
+    return value
+
+
 DIRECTIVES = [_handler_directive(name) for name in HANDLER_DIRECTIVES] + [
     Directive("PythonHandlerModule", args=(1, 1), override=OVERRIDE, syntax="module",
               parse=_handler_module, default=()),
@@ -147,6 +157,11 @@ DIRECTIVES = [_handler_directive(name) for name in HANDLER_DIRECTIVES] + [
     # PythonDebug and PythonAutoReload are the kernel's (kernel/config/python_directives.py):
     # the publisher, PSP and the WSGI handler read them too.
     flag("PythonEnablePdb", override=OVERRIDE),
+    # greenphase's own (Apache's Timeout is an I/O timeout): off by default, since streaming
+    # handlers legitimately run long.
+    Directive("PythonHandlerTimeout", args=(1, 1), override=OVERRIDE,
+              syntax="seconds a Python*Handler may run (0 = no limit)", parse=_timeout,
+              default=0.0),
     flag("PythonInterpPerDirectory", override=OVERRIDE),
     flag("PythonInterpPerDirective", override=OVERRIDE),
     flag("PythonOptimize", context=RSRC_CONF),

@@ -3,6 +3,8 @@ what a result means to the rest of the list."""
 
 import traceback
 
+import gevent
+
 from greenphase import SERVER_RETURN, ClientGone, PhaseError, apply_server_return, loader
 from greenphase import constants as C
 
@@ -92,7 +94,11 @@ def call(req, directive, entry):
             function = resolve(req, directive, entry)
             if function is None:
                 return SKIPPED
-            result = function(req)
+            limit = req.dir_config["PythonHandlerTimeout"]
+            if limit:
+                result = _call_within(req, function, limit, "%s %s" % (directive, entry.handler))
+            else:
+                result = function(req)
         except SERVER_RETURN as exc:
             result = apply_server_return(req, exc)
         if type(result) is not int:
@@ -108,6 +114,27 @@ def call(req, directive, entry):
             req.log_error("%s raised:\n%s" % (where, traceback_text(exc)))
             return C.HTTP_INTERNAL_SERVER_ERROR
         raise PhaseError(where, debug=bool(req.dir_config["PythonDebug"])) from _users_part(exc)
+
+
+class HandlerTimedOut(Exception):
+    """A handler ran past PythonHandlerTimeout."""
+
+
+def _call_within(req, function, limit, where):
+    """Call the handler; past ``limit`` seconds its greenlet is interrupted at its next wait
+    (a handler that never waits is the monitor thread's: BlockingLogThreshold)."""
+    timer = gevent.Timeout(limit, HandlerTimedOut)
+    timer.start()
+    try:
+        return function(req)
+    except HandlerTimedOut:
+        req.log_error("%s ran longer than PythonHandlerTimeout (%gs); ended" % (where, limit))
+        if req.sent_bodyct:
+            req.connection.close_after = True     # part of a response went out: close
+            raise ClientGone("handler ended by PythonHandlerTimeout") from None
+        raise SERVER_RETURN(C.HTTP_INTERNAL_SERVER_ERROR) from None
+    finally:
+        timer.close()
 
 
 def _users_part(exc):

@@ -186,3 +186,34 @@ def test_health_answered_through_slowloris_and_a_pipelined_flood(tmp_path):
             assert data == b"" or data.startswith(b"HTTP/1.1 408")
             sock.close()
         assert health(port).endswith(b"\r\n\r\na")
+
+
+STUCK = '''
+import time
+from mod_python import apache
+def handler(req):
+    if req.args == "after-write":
+        req.write("partial")
+        req.flush()
+    time.sleep(60)          # blocked (a wait that never ends)
+    req.write("never")
+    return apache.OK
+'''
+
+
+def test_python_handler_timeout_ends_a_blocked_handler(tmp_path):
+    port = free_port()
+    (tmp_path / "htdocs").mkdir()
+    (tmp_path / "htdocs" / "stuck.py").write_text(STUCK)
+    conf = tmp_path / "site.conf"
+    conf.write_text("Listen 127.0.0.1:%d\nDocumentRoot %s/htdocs\nErrorLog %s/error_log\n"
+                    "<Directory %s/htdocs>\nAddHandler mod_python .py\nPythonHandler stuck\n"
+                    "PythonHandlerTimeout 0.5\n</Directory>\n" % (port, tmp_path, tmp_path, tmp_path))
+    with Server(conf, port):
+        took, data = slow_client(port, b"GET /stuck.py HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert data.startswith(b"HTTP/1.1 500") and took < 10
+        took, data = slow_client(port, b"GET /stuck.py?after-write HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert data.startswith(b"HTTP/1.1 200") and b"partial" in data and b"never" not in data
+        assert took < 10                    # the connection was closed, not left open
+    log = (tmp_path / "error_log").read_text()
+    assert log.count("PythonHandler stuck ran longer than PythonHandlerTimeout (0.5s); ended") == 2
