@@ -93,7 +93,7 @@ def test_greenphase_plugins_lists_its_hooks_in_phase_order(env, tmp_path):
 @pytest.mark.parametrize("old, new, expected", [
     ("def fixups(req):", "def fixup(req):", "fixup is not a greenphase hook"),
     ("def header_parser(req):", "def header_parser(request):",
-     "hook header_parser has a wrong signature"),
+     "phase hook header_parser must take exactly one argument, req"),
 ])
 def test_a_broken_copy_is_reported_by_check_with_its_name(env, tmp_path, old, new, expected):
     python, source = env
