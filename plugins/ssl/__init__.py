@@ -57,6 +57,12 @@ def configure(site):
     return errors
 
 
+@hookimpl
+def phases_used(site):
+    """post_read_request only when a virtual host serves TLS (plain sites pay nothing)."""
+    return ("post_read_request",) if _tls_vhosts(site) else ()
+
+
 def context_for(vhost):
     config = vhost.config
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
