@@ -49,12 +49,14 @@ class HTTPReply:
 class RunningServer:
     """One server subprocess: ``url``, ``port``, ``get``/``request``, ``error_log()``."""
 
-    def __init__(self, config_file, port, error_log, args=(), env=None, cwd=None, python=None):
+    def __init__(self, config_file, port, error_log=None, args=(), env=None, cwd=None,
+                 python=None, command=None):
+        """``command``: what to run instead of ``python -m kernel.cli serve --config FILE ARGS``."""
         self.config_file, self.port, self.error_log_path = str(config_file), port, error_log
         self.url = None
         self._out, self._err, self._lines = [], [], queue.Queue()
-        command = [python or sys.executable, "-m", "kernel.cli", "serve",
-                   "--config", self.config_file, *args]
+        command = command or [python or sys.executable, "-m", "kernel.cli", "serve",
+                              "--config", self.config_file, *args]
         self.proc = subprocess.Popen(command, cwd=cwd, env=dict(os.environ, **(env or {})),
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, bufsize=1)
@@ -94,7 +96,23 @@ class RunningServer:
                 return
 
     def describe(self):
-        return "\n--- stdout ---\n%s--- stderr ---\n%s" % (self.stdout, self.stderr)
+        return "\nconfig: %s\n--- stdout ---\n%s--- stderr ---\n%s" % (
+            self.config_file, self.stdout, self.stderr)
+
+    def wait_for_output(self, pattern, timeout=10.0):
+        """The next stdout line (after the listening line) matching regex ``pattern``."""
+        regex = re.compile(pattern)
+        while True:
+            try:
+                line = self._lines.get(timeout=timeout)
+            except queue.Empty:
+                raise TimeoutError("no stdout line matching %r within %ss%s"
+                                   % (pattern, timeout, self.describe())) from None
+            if line is None:
+                raise RuntimeError("stdout closed before a line matched %r%s"
+                                   % (pattern, self.describe()))
+            if regex.search(line):
+                return line
 
     @property
     def stdout(self):

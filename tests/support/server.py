@@ -5,29 +5,17 @@ that line (bounded), never for a fixed time.
 """
 
 import os
-import queue
 import re
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
-READY = re.compile(r"listening on (http://\S+)")
-START_TIMEOUT = 20.0
-STOP_TIMEOUT = 10.0
+# One implementation of "a server subprocess" for our tests and plugin authors' (kernel.testing).
+from kernel.testing.server import RunningServer, free_port  # noqa: F401  (free_port: re-exported)
+
 LISTEN_LINE = re.compile(r"^\s*Listen\s+\S+.*$", re.IGNORECASE | re.MULTILINE)
 SERVER_ROOT_LINE = re.compile(r"^\s*ServerRoot\s", re.IGNORECASE | re.MULTILINE)
 DOCUMENT_ROOT_LINE = re.compile(r"^\s*DocumentRoot\s", re.IGNORECASE | re.MULTILINE)
-
-
-def free_port():
-    """A TCP port nobody listens on right now (the OS picks it)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def greenphase_command():
@@ -55,103 +43,16 @@ def with_port(text, port, server_root=None):
     return "\n".join(head) + "\n" + text
 
 
-class Server:
-    """A running `greenphase serve`; use as a context manager or call stop()."""
+class Server(RunningServer):
+    """A running `greenphase serve --single` (one process, quick to start; tests/deploy/ runs
+    the arbiter and its workers); use as a context manager or call stop()."""
 
     def __init__(self, config_file, port, cwd=None, env=None, args=(), command=None):
-        """`command`: what to run instead of `greenphase serve --config FILE ARGS`."""
-        self.config_file = str(config_file)
-        self.port = port
-        self.url = None
-        self._stdout, self._stderr = [], []
-        self._lines = queue.Queue()
-        full_env = dict(os.environ, PYTHONUNBUFFERED="1")
-        full_env.update(env or {})
-        # --single: one process, quick to start; tests/deploy/ runs the arbiter and workers.
-        self.proc = subprocess.Popen(
-            command or greenphase_command() + ["serve", "--single", "--config", self.config_file, *args],
-            cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
-        self._readers = [
-            threading.Thread(target=self._drain, args=(self.proc.stdout, self._stdout, True), daemon=True),
-            threading.Thread(target=self._drain, args=(self.proc.stderr, self._stderr, False), daemon=True),
-        ]
-        for reader in self._readers:
-            reader.start()
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-
-    def _drain(self, stream, sink, announce):
-        for line in stream:
-            sink.append(line)
-            if announce:
-                self._lines.put(line)
-        if announce:
-            self._lines.put(None)    # EOF: the process closed stdout (usually: it died)
-
-    def _wait_ready(self):
-        while True:
-            try:
-                line = self._lines.get(timeout=START_TIMEOUT)
-            except queue.Empty:
-                raise RuntimeError(f"greenphase did not report listening within {START_TIMEOUT}s"
-                                   + self._describe()) from None
-            if line is None:
-                self.proc.wait(STOP_TIMEOUT)
-                raise RuntimeError(f"greenphase exited ({self.proc.returncode}) before listening"
-                                   + self._describe())
-            match = READY.search(line)
-            if match:
-                self.url = match.group(1).rstrip("/") + "/"
-                return
-
-    def wait_for_output(self, pattern, timeout=10.0):
-        """The next stdout line (after the listening line) matching regex `pattern`."""
-        regex = re.compile(pattern)
-        while True:
-            try:
-                line = self._lines.get(timeout=timeout)
-            except queue.Empty:
-                raise TimeoutError(f"no stdout line matching {pattern!r} within {timeout}s"
-                                   + self._describe()) from None
-            if line is None:
-                raise RuntimeError(f"stdout closed before a line matched {pattern!r}" + self._describe())
-            if regex.search(line):
-                return line
-
-    def _describe(self):
-        return (f"\nconfig: {self.config_file}\n--- stdout ---\n{self.stdout}"
-                f"--- stderr ---\n{self.stderr}")
-
-    @property
-    def stdout(self):
-        return "".join(self._stdout)
-
-    @property
-    def stderr(self):
-        return "".join(self._stderr)
-
-    def stop(self):
-        """SIGTERM, wait (bounded), then SIGKILL; returns the exit code."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(STOP_TIMEOUT)
-        for reader in self._readers:
-            reader.join(STOP_TIMEOUT)
-        return self.proc.returncode
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+        """`command`: what to run instead of `greenphase serve --single --config FILE ARGS`."""
+        command = command or greenphase_command() + ["serve", "--single", "--config",
+                                                     str(config_file), *args]
+        super().__init__(config_file, port, env=dict(env or {}, PYTHONUNBUFFERED="1"), cwd=cwd,
+                         command=command)
 
 
 def write_config(config, port, directory):
