@@ -85,7 +85,7 @@ def unclaimed(req):
     filename = req.filename
     if filename:
         req.log_error('handler "%s" not found for: %s' % (req.handler, filename), C.APLOG_WARNING)
-        if filename.endswith(SOURCE_SUFFIXES):
+        if filename.endswith(SOURCE_SUFFIXES) and req.finfo is not None:   # else the 404
             req.log_error("client denied: %s is source for handler %s, not sent by the "
                           "default handler" % (filename, req.handler), C.APLOG_INFO)
             return C.HTTP_FORBIDDEN
