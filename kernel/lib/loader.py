@@ -13,7 +13,10 @@
   all (re)loads makes concurrent first imports run a module's code once. One lock, not one
   per file: two greenlets loading A (which imports B) and B (which imports A) at the same
   moment would otherwise wait on each other forever. Loads are rare, so the cost is small.
-  ``sys.path`` is never changed.
+* ``PythonPath``: as in mod_python, its directories reach ``sys.path`` (the user asked for
+  them there); they are appended once and never removed, so two sites' paths coexist in the
+  one interpreter (mod_python would give each virtual host its own). Nothing else changes
+  ``sys.path``.
 """
 
 import builtins
@@ -57,6 +60,8 @@ def python_path(expression):
             raise TypeError("PythonPath must evaluate to a list of directory names, got %r"
                             % (value,))
         dirs = _python_paths[expression] = tuple(_absolute(d) for d in value)
+        present = {_absolute(p) for p in sys.path}
+        sys.path.extend(d for d in dict.fromkeys(dirs) if d not in present)
     return dirs
 
 

@@ -154,13 +154,15 @@ def test_load_file_any_extension_without_bytecode(tmp_path):
 
 def test_python_path_is_evaluated_once_per_string(tmp_path):
     expression = "sys.path + [%r]" % str(tmp_path)
+    before = tuple(os.path.abspath(p or ".") for p in sys.path)
     dirs = loader.python_path(expression)
-    assert dirs[-1] == str(tmp_path) and dirs[:-1] == tuple(os.path.abspath(p or ".") for p in sys.path)
+    assert dirs[-1] == str(tmp_path) and dirs[:-1] == before
     sys.path.append("/nowhere")
     try:
         assert loader.python_path(expression) is dirs
     finally:
         sys.path.remove("/nowhere")
+        sys.path.remove(str(tmp_path))
     with pytest.raises(TypeError):
         loader.python_path("'/just/a/string'")
 
@@ -239,3 +241,16 @@ def test_sys_path_modules_stay_shared(tmp_path):
     assert user.tables is sys.modules["kernel.lifecycle.tables"]
     assert user.apache is sys.modules["mod_python.apache"]
     assert not [n for n in sys.modules if n.startswith(loader.ROOT_PREFIX) and ".kernel" in n]
+
+
+def test_python_path_entries_reach_sys_path_once_and_stay(tmp_path):
+    import sys
+    extra = str(tmp_path / "pp-extra")
+    try:
+        dirs = loader.python_path("sys.path+[%r]" % extra)
+        assert extra in dirs and sys.path.count(extra) == 1
+        loader.python_path("sys.path+[%r, %r]" % (extra, extra))
+        assert sys.path.count(extra) == 1
+    finally:
+        while extra in sys.path:
+            sys.path.remove(extra)
