@@ -64,7 +64,6 @@ _PUBLIC = {
     "load_file": ".lib.loader",
     "Field": ".lib.forms",
     "FieldList": ".lib.forms",
-    "FieldList": ".lib.forms",
     "FieldStorage": ".lib.forms",
     "StringField": ".lib.forms",
     "parse_qs": ".lib.forms",
