@@ -11,8 +11,10 @@ Request phases
 --------------
 Each phase hook takes the request object ``req`` and returns ``None`` (DECLINED), ``OK`` (0),
 ``DECLINED`` (-1), ``DONE`` (-2) or an HTTP status (100..599); constants live in
-``greenphase.constants``. Raising ``greenphase.SERVER_RETURN(code)`` is the same as returning
-``code``. The kernel calls the implementations one by one in the site's order (the
+``greenphase.constants`` (``from greenphase import constants``; each is also a plain
+``greenphase`` name: ``from greenphase import HTTP_NOT_FOUND``). Raising
+``greenphase.SERVER_RETURN(code)`` is the same as returning ``code``. The kernel calls the
+implementations one by one in the site's order (the
 ``tryfirst`` band, then the unmarked, then ``trylast``; within a band the ``before``/``after``
 names a plugin declares in its module attribute ``greenphase_order``, then the site's plugin
 list) and applies Apache's rule for the phase (the table ``PHASES`` below). A plugin that needs
@@ -132,10 +134,11 @@ def apache_modules():
 
 @hookspec
 def configure(site):
-    """Check and prepare a parsed site (``kernel.lifecycle.site.Site``) before it serves.
+    """Check and prepare a parsed site (the kernel's Site: ``site.config``, ``site.servers``,
+    ``site.state``, ``site.log``) before it serves.
     Every implementation is called, once per site.
 
-    Return an iterable of :class:`kernel.ConfigError` (all are reported together by
+    Return an iterable of :class:`greenphase.ConfigError` (all are reported together by
     ``greenphase check``), or ``None``. Precompute here what would otherwise be done per request
     and keep it in ``site.state["<plugin>.<what>"]`` (requests reach it as ``req.site``).
     """
@@ -367,7 +370,7 @@ def handler(req):
     """Run-first. Produce the response: write it with ``req.write`` (or return a status).
 
     Check ``req.handler`` to know whether the request is yours (``'mod_python'`` from
-    ``AddHandler``/``SetHandler``; ``None`` or ``kernel.constants.DEFAULT_HANDLER`` for
+    ``AddHandler``/``SetHandler``; ``None`` or ``greenphase.DEFAULT_HANDLER`` for
     Apache's default handler, the static plugin). ``OK`` ends the response; if every plugin
     declines (``None`` or ``DECLINED``: not mine), the client gets 404."""
 
