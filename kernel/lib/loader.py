@@ -15,8 +15,9 @@
   moment would otherwise wait on each other forever. Loads are rare, so the cost is small.
 * ``PythonPath``: as in mod_python, its directories reach ``sys.path`` (the user asked for
   them there); they are appended once and never removed, so two sites' paths coexist in the
-  one interpreter (mod_python would give each virtual host its own). Nothing else changes
-  ``sys.path``.
+  one interpreter (mod_python would give each virtual host its own). For handler code the
+  loader still treats them as the site's own folders (private module names), so two sites'
+  ``helpers.py`` found through their PythonPath stay apart. Nothing else changes ``sys.path``.
 """
 
 import builtins
@@ -47,6 +48,7 @@ _roots = {}         # directory -> private package name
 _scopes = {}        # private package name -> [directories its modules import from]
 _scope_builtins = {}
 _python_paths = {}  # PythonPath expression -> tuple of directories
+_python_path_dirs = set()   # directories PythonPath put on sys.path: still private to the loader
 
 
 # -- public API --------------------------------------------------------------------------
@@ -61,7 +63,9 @@ def python_path(expression):
                             % (value,))
         dirs = _python_paths[expression] = tuple(_absolute(d) for d in value)
         present = {_absolute(p) for p in sys.path}
-        sys.path.extend(d for d in dict.fromkeys(dirs) if d not in present)
+        added = [d for d in dict.fromkeys(dirs) if d not in present]
+        _python_path_dirs.update(added)
+        sys.path.extend(added)
     return dirs
 
 
@@ -113,7 +117,7 @@ def _absolute(directory):
 
 
 def _find(name, search_dirs):
-    on_sys_path = {_absolute(p) for p in sys.path}
+    on_sys_path = {_absolute(p) for p in sys.path} - _python_path_dirs
     seen = []
     for directory in (*search_dirs, *sys.path):
         directory = _absolute(directory)
@@ -159,7 +163,7 @@ def _root(directory, search_dirs=()):
     extra = [d for d in map(_absolute, search_dirs) if d not in scope]
     if extra:
         # sys.path directories stay out: their modules keep their real, shared names.
-        on_sys_path = {_absolute(p) for p in sys.path}
+        on_sys_path = {_absolute(p) for p in sys.path} - _python_path_dirs
         scope.extend(d for d in extra if d not in on_sys_path)
     if name not in sys.modules:
         spec = importlib.machinery.ModuleSpec(name, None, is_package=True)

@@ -16,6 +16,7 @@ import pytest
 
 from support.httpclient import get
 from support.server import Server, free_port, greenphase_command, with_port
+from support.waiting import wait_for as _wait_for
 
 # The handler every deployment test serves: its answers name the worker's pid and the code
 # version; /slow waits for a file the test creates; /spin keeps the CPU busy.
@@ -135,15 +136,8 @@ def arbiter():
 
 
 def wait_for(predicate, timeout=60.0, what="condition"):
-    """Poll `predicate` (bounded) until it is true; its value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.05)
+    """support.waiting.wait_for with the longer default a process start needs."""
+    return _wait_for(predicate, timeout, what, interval=0.05)
 
 
 def pids_answering(site, want, tries=400):

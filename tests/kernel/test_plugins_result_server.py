@@ -1,18 +1,11 @@
 """An invalid phase result at run time: a 500, and the error log names the plugin and phase."""
 
-import time
-
 from support.httpclient import get
+from support.waiting import wait_for
 
 
-def wait_for_text(path, text, timeout=10.0):
-    """Poll a log file until it holds `text` (bounded)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text():
-            return True
-        time.sleep(0.05)
-    return False
+def wait_for_text(path, text):
+    return wait_for(lambda: path.exists() and text in path.read_text(), 10.0, "%r in %s" % (text, path))
 
 
 def test_an_invalid_phase_result_names_plugin_and_phase(serve, tmp_path):

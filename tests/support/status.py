@@ -3,7 +3,6 @@ control (/app/slow waits until the test creates the file ``gate``, after writing
 ``started-<pid>-<n>``; /app/pid answers the worker's pid), and reading ``?auto``."""
 
 import textwrap
-import time
 
 APP = '''
 import itertools
@@ -58,18 +57,6 @@ class StatusSite:
 
     def open_gate(self):
         (self.state / "gate").touch()
-
-
-def wait_for(predicate, timeout=30.0, what="condition"):
-    """Poll ``predicate`` (bounded) until it is true; its value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for " + what)
-        time.sleep(0.02)
 
 
 def auto_fields(text):

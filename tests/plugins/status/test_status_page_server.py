@@ -5,7 +5,8 @@ import json
 import re
 import threading
 
-from support.status import auto_fields, wait_for
+from support.status import auto_fields
+from support.waiting import wait_for
 
 AUTO_ORDER = ["ServerVersion", "ServerMPM", "CurrentTime", "RestartTime", "ServerUptimeSeconds",
               "ServerUptime", "Total Accesses", "Total kBytes", "Uptime", "ReqPerSec",

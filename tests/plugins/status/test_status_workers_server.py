@@ -4,7 +4,7 @@ counts (the shared-memory scoreboard), and in-flight requests of the other worke
 import http.client
 import json
 
-from support.status import wait_for
+from support.waiting import wait_for
 
 
 def fresh_get(server, path):
