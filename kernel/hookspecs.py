@@ -302,8 +302,8 @@ def filter_for(req, name, is_input):
 
 @hookspec
 def post_read_request(req):
-    """Run-all. First phase of every request, internal redirects included, before the URI is
-    mapped: only the server-scope configuration applies (``<Location>`` sections are merged
+    """Run-all. First phase of every request, internal redirects included (sub-requests, as
+    SSI's ``include virtual``, skip it as in Apache), before the URI is mapped: only the server-scope configuration applies (``<Location>`` sections are merged
     right after this phase, before translate_name). ``None``/``OK``/``DECLINED``: go on."""
 
 

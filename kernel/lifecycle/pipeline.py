@@ -82,7 +82,7 @@ def run_phases(req):
     run = pipeline.run
     impls = pipeline.impls      # a run-all phase no plugin implements is OK: not even called
     try:
-        if impls["post_read_request"]:
+        if impls["post_read_request"] and req.main is None:    # sub-requests skip it, as in Apache
             result = run(req, "post_read_request")
             if _stops(result):
                 return result, None
