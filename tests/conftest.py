@@ -24,6 +24,15 @@ def pytest_configure(config):
         config.addinivalue_line("markers", f"{name}: golden replay cases of the {name} site(s)")
 
 
+@pytest.fixture(autouse=True)
+def _sys_path_restored():
+    """PythonPath appends its folders to sys.path for the whole process, as mod_python does;
+    a test that evaluates one in process must not leave them to the next test."""
+    saved = sys.path[:]
+    yield
+    sys.path[:] = saved
+
+
 @pytest.fixture
 def serve(tmp_path):
     """Factory: `serve(config_text_or_path, cwd=None, env=None)` -> running Server.
