@@ -237,18 +237,8 @@ def module_mtime(module):
 def resolve_object(module, obj_str, arg=None, silent=0):
     """``obj_str`` ('a.b.c') inside ``module``; a class passed through on the way is
     instantiated with ``arg``. Missing: AttributeError, or None when ``silent``."""
-    obj = module
-    for part in obj_str.split("."):
-        if isinstance(obj, type):
-            obj = obj(arg)
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            if silent:
-                return None
-            raise AttributeError("module '%s' contains no '%s'"
-                                 % (getattr(module, "__file__", module), obj_str)) from None
-    return obj
+    from plugins.handlers.dispatch import follow
+    return follow(module, obj_str, arg, silent)
 
 
 def _dispatcher_only(name):

@@ -214,23 +214,31 @@ def search_dirs(entry, python_path):
     return dirs
 
 
-def walk(req, module, dotted, silent):
-    """Follow ``Class.method``: a class passed through is instantiated with the request."""
-    if "." not in dotted:
-        found = getattr(module, dotted, None)     # the common case: a plain function name
-        if found is not None:
-            return found
+def follow(module, dotted, arg, silent):
+    """``dotted`` ('a.b.c') inside ``module``; a class passed through on the way is
+    instantiated with ``arg`` (mod_python's rule). Missing: AttributeError, or None when
+    ``silent``. Also behind ``mod_python.apache.resolve_object``."""
     obj = module
     for part in dotted.split("."):
         if isinstance(obj, type):
-            obj = obj(req)
+            obj = obj(arg)
         try:
             obj = getattr(obj, part)
         except AttributeError:
             if silent:
                 return None
             raise AttributeError("module '%s' contains no '%s'"
-                                 % (getattr(module, "__file__", module.__name__), dotted)) from None
+                                 % (getattr(module, "__file__", module), dotted)) from None
+    return obj
+
+
+def walk(req, module, dotted, silent):
+    """Follow ``Class.method``: a class passed through is instantiated with the request."""
+    if "." not in dotted:
+        found = getattr(module, dotted, None)     # the common case: a plain function name
+        if found is not None:
+            return found
+    obj = follow(module, dotted, req, silent)
     if obj is None and not silent:      # mod_python: a name bound to None is no handler (500)
         raise TypeError("'%s' in module '%s' is None, not a callable"
                         % (dotted, getattr(module, "__file__", module.__name__)))
