@@ -101,6 +101,8 @@ class Request:
     scheme = "http"
     _useragent_addr = None      # set through useragent_addr (mod_remoteip); None: the peer
     _error_path = False         # the kernel's error path made this response (response_start)
+    _plan = None                # the phase plan of the mapped configuration (pipeline.py)
+    _all_phases = False         # use_all_phases() was called: no plan, every enabled hook
 
     def __init__(self, site, server, connection, response, head, body):
         self.site = site
@@ -125,6 +127,13 @@ class Request:
         self.err_headers_out = Table()
         self.dir_config = server.config
         self._cleanups = []
+
+    def use_all_phases(self):
+        """From now on run every phase hook the site enables, not only those the phase plan
+        of this request's configuration names (``phases_for_config`` in kernel.hookspecs):
+        for code that makes work for a later phase at run time (``req.add_handler``)."""
+        self._all_phases = True
+        self._plan = None
 
     # -- response headers ----------------------------------------------------------------
     @property
