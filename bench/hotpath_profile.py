@@ -1,6 +1,6 @@
 """Where greenphase's time per request goes: py-spy and cProfile on a server under wrk load.
 
-For each path (hello, publisher), on a server started as bench/run.py starts it but as one
+For each path (hello, publisher, static), on a server started as bench/run.py starts it but as one
 process (`greenphase serve --single`: the server core each worker runs, without the arbiter):
   1. CPU µs per request without any profiler: the server's utime+stime over a wrk run divided
      by the requests wrk completed; the same for the bare ceiling (bench/baseline_server.py);
@@ -12,7 +12,7 @@ process (`greenphase serve --single`: the server core each worker runs, without 
      and its self time per request charged the same way (inflated by cProfile's overhead:
      read the ranks and the call counts, take the µs from py-spy).
 Shares are scaled to the µs per request of step 1. Groups: GROUPS below.
-Usage: bench/hotpath_profile.py [--duration 8] [--native] [--only hello|publisher] [--top 25]
+Usage: bench/hotpath_profile.py [--duration 8] [--native] [--only hello|publisher|static] [--top 25]
 Needs wrk and py-spy (.venv/bin/pip install py-spy; as root it can attach).
 """
 
@@ -37,7 +37,8 @@ HERE = Path(__file__).resolve().parent
 # One process, the server core a worker runs: cProfile must see the requests (a worker under
 # the arbiter is a forked child leaving with os._exit), and CPU per request is one process's.
 SINGLE = ("--single",)
-PATHS = {"hello": "/hello/myscript.py", "publisher": "/pub/funcs.py/hello?name=bench"}
+PATHS = {"hello": "/hello/myscript.py", "publisher": "/pub/funcs.py/hello?name=bench",
+         "static": "/static/page.html"}
 OURS = ("/kernel/", "/plugins/", "/mod_python/", "/bench/site/")
 
 # (group, file substring or "", function-name regex): the first rule matching the charged
@@ -48,6 +49,7 @@ GROUPS = [
      r"search_dirs|walk|entry|handler|directory|silent|is_location|_handler_names)$"),
     ("publisher (traversal, args, render)", "/plugins/publisher/", r".*"),
     ("form/query parsing", "forms", r".*"),
+    ("static file (open, validators, conditions, read)", "/plugins/static/", r".*"),
     ("plugin phase hooks (each plugin's per-phase function)", "/plugins/", r".*"),
     ("Table (headers_in/out, notes)", "tables", r".*"),
     ("head parsing (request line, headers, path)", "", r"^(from_message|normalize_path|"
