@@ -7,6 +7,8 @@ name nobody serves (``SetHandler text_html``, ``SetHandler mod_python`` without 
 That fallback never sends Python or PSP source (403): mod_python's Apache would have.
 Validators (Last-Modified, ETag), conditional requests, byte ranges and HEAD are handled;
 files are streamed in blocks with their length announced, so a large file never sits in memory.
+A small file is kept in memory with its validators (``cache.py``): while the path walk's stat
+of this request shows the same file, it is served without opening it.
 """
 
 import os
@@ -16,10 +18,12 @@ from greenphase import hookimpl
 from greenphase import constants as C
 from greenphase import options_of
 
+from .cache import FileCache
 from .listing import listing
 from .sending import send_file
 
 ALLOWED = ("GET", "HEAD", "OPTIONS")
+CACHE = FileCache()         # per process: each worker keeps its own
 
 
 @hookimpl(trylast=True)
@@ -39,6 +43,7 @@ def handler(req):
         return C.OK
     st = req.finfo
     if st is None:
+        CACHE.forget(req.filename)
         req.log_error("File does not exist: %s" % req.filename, C.APLOG_INFO)
         return C.HTTP_NOT_FOUND
     if stat.S_ISDIR(st.st_mode):
@@ -62,14 +67,23 @@ def handler(req):
         # A FIFO or a device would block the whole process on open() or read().
         req.log_error("Not a regular file: %s" % req.filename)
         return C.HTTP_FORBIDDEN
+    entry = CACHE.get(req.filename, st)
+    if entry is not None:
+        return send_file(req, entry.body, st, entry)
     try:
         fd = os.open(req.filename, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         req.log_error("Cannot read %s: %s" % (req.filename, exc.strerror))
         return C.HTTP_FORBIDDEN
     try:    # the bare descriptor, read with pread: no file object, no seek
-        if not stat.S_ISREG(os.fstat(fd).st_mode):     # replaced since the stat
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):     # replaced since the stat
             return C.HTTP_FORBIDDEN
+        if st.st_size <= CACHE.max_file:
+            body = os.pread(fd, st.st_size, 0)
+            if len(body) == st.st_size:     # else it shrank: streamed, and the loss logged
+                entry = CACHE.keep(req.filename, st, opened, body, req.request_time)
+                return send_file(req, body, st, entry)
         return send_file(req, fd, st)
     finally:
         os.close(fd)

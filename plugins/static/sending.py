@@ -1,4 +1,5 @@
-"""Sending an open file (a descriptor): validators, conditions, the whole file or byte ranges."""
+"""Sending a file (an open descriptor, or its bytes kept by the cache): validators, conditions,
+the whole file or byte ranges."""
 
 import os
 import secrets
@@ -10,11 +11,23 @@ from .ranges import UNSATISFIABLE, parse_ranges
 BLOCK = 65536
 
 
-def send_file(req, fd, st):
+def send_file(req, source, st, entry=None):
+    """Send the file ``st`` describes from ``source``: a descriptor, or its whole content as
+    bytes; ``entry`` (the cache's) has its validators made already."""
     size = st.st_size
-    req.update_mtime(st.st_mtime)
-    req.set_last_modified()
-    req.set_etag()
+    if entry is None:
+        req.update_mtime(st.st_mtime)
+    elif entry.mtime > req.mtime:       # update_mtime's rounding, done once per file
+        req.mtime = entry.mtime
+    if entry is not None and entry.last_modified is not None and req.mtime == entry.mtime \
+            and req.request_time - entry.mtime > 1:
+        # what set_last_modified and set_etag would compute: the mtime (not capped by the
+        # request time), a strong ETag (the file changed more than a second ago)
+        req.headers_out["Last-Modified"] = entry.last_modified
+        req.headers_out["ETag"] = entry.etag
+    else:
+        req.set_last_modified()
+        req.set_etag()
     ranges = None
     # An ErrorDocument keeps its error status: no 304 and no ranges for it.
     if req.status == C.HTTP_OK:
@@ -30,15 +43,15 @@ def send_file(req, fd, st):
         return C.HTTP_RANGE_NOT_SATISFIABLE
     if ranges is None:
         req.set_content_length(size)
-        copy(req, fd, 0, size)
+        copy(req, source, 0, size)
     elif len(ranges) == 1:
         first, last = ranges[0]
         req.status = C.HTTP_PARTIAL_CONTENT
         req.headers_out["Content-Range"] = "bytes %d-%d/%d" % (first, last, size)
         req.set_content_length(last - first + 1)
-        copy(req, fd, first, last - first + 1)
+        copy(req, source, first, last - first + 1)
     else:
-        send_multipart(req, fd, size, ranges)
+        send_multipart(req, source, size, ranges)
     return C.OK
 
 
@@ -62,7 +75,7 @@ def if_range_holds(req):
     return condition == req.headers_out.getfirst("Last-Modified")
 
 
-def send_multipart(req, fd, size, ranges):
+def send_multipart(req, source, size, ranges):
     """``multipart/byteranges``: each range with its own Content-Range header."""
     boundary = secrets.token_hex(12)
     part_type = "Content-Type: %s\r\n" % req.content_type if req.content_type else ""
@@ -78,18 +91,22 @@ def send_multipart(req, fd, size, ranges):
         return
     for head, (first, last) in zip(heads, ranges):
         req.write(head, 0)
-        copy(req, fd, first, last - first + 1)
+        copy(req, source, first, last - first + 1)
     req.write(tail)
 
 
-def copy(req, fd, offset, length):
+def copy(req, source, offset, length):
     """Stream ``length`` bytes from ``offset``, one flushed block at a time (none for HEAD).
     Every block is flushed, the last one too: an output filter then sees a flushed stream
     (its length dropped, chunked) as it always did."""
     if req.header_only:
         return
+    kept = type(source) is bytes
     while length > 0:
-        block = os.pread(fd, min(BLOCK, length), offset)
+        if kept:        # a whole-file slice is the bytes object itself: no copy
+            block = source[offset:offset + min(BLOCK, length)]
+        else:
+            block = os.pread(source, min(BLOCK, length), offset)
         if not block:
             req.log_error("%s shrank while being sent" % req.filename)
             return
