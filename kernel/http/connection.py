@@ -268,7 +268,8 @@ class Connection(RawIO, RequestParsing):
         # be what we made of it, so nothing more is read from this connection (RFC 9112 6.1).
         self.close_after = body.chunked and msg.version == "1.0"
         process(req)
-        if self.close_after or resp.close or not self.keep_alive_ok(req):
+        # A head that went out decided keep-alive already (resp.close when it said close).
+        if self.close_after or resp.close or not (resp.headers_sent or self.keep_alive_ok(req)):
             return False
         return body.discard()
 

@@ -8,6 +8,7 @@ this module decides what goes on the wire and how it is framed. The connection
 
 import re
 import time
+from time import time as _time
 from email.utils import formatdate
 
 from ..lifecycle import constants as C
@@ -47,6 +48,43 @@ def date_and_server():
         _date_cache[0] = now
         _date_cache[1] = b"Date: %s\r\nServer: %s\r\n" % (formatdate(now, usegmt=True).encode(), SERVER_HEADER)
     return _date_cache[1]
+
+
+_type_lines = {}           # (content type, AddDefaultCharset) -> its header line
+_keep_alive_lines = {}     # (HTTP/1.0, KeepAliveTimeout, requests left or None) -> lines
+LINES_KEPT = 512
+
+
+def _type_line(req, content_type, charset):
+    """The Content-Type line of ``content_type`` (AddDefaultCharset applied), remembered; an
+    unsafe one is refused as header_lines refuses it."""
+    if _UNSAFE_VALUE.search(content_type):
+        header_lines(req)               # drops it and raises InvalidHeader
+    key = (content_type, charset)
+    if content_type == C.DIR_MAGIC_TYPE:
+        line = b""
+    else:
+        if charset and content_type.startswith(("text/plain", "text/html")) \
+                and "charset=" not in content_type:
+            content_type += "; charset=" + charset
+        line = ("Content-Type: %s\r\n" % content_type).encode("latin-1", "replace")
+    if len(_type_lines) >= LINES_KEPT:
+        _type_lines.clear()
+    _type_lines[key] = line
+    return line
+
+
+def _keep_alive_line(key):
+    http10, timeout, left = key
+    line = b"Connection: Keep-Alive\r\n" if http10 else b""
+    if left is not None:
+        line += b"Keep-Alive: timeout=%d, max=%d\r\n" % (timeout, left)
+    else:       # MaxKeepAliveRequests 0: unlimited, and max=0 would mean "stop"
+        line += b"Keep-Alive: timeout=%d\r\n" % timeout
+    if len(_keep_alive_lines) >= LINES_KEPT:
+        _keep_alive_lines.clear()
+    _keep_alive_lines[key] = line
+    return line
 
 
 def header_lines(req):
@@ -166,50 +204,64 @@ class Response:
         pipeline = req.site.pipeline
         if pipeline.impls["response_start"]:
             pipeline.response_start(req)
-        text = header_lines(req)
+        # headers_out and err_headers_out are made on first use: none made, none to send.
+        fields = req.__dict__
+        out = fields.get("headers_out")
+        text = header_lines(req).encode("latin-1", "replace") \
+            if out or fields.get("err_headers_out") else b""
+        content_type = req._content_type
+        if content_type:
+            charset = req.dir_config["AddDefaultCharset"]
+            type_line = _type_lines.get((content_type, charset))
+            if type_line is None:
+                type_line = _type_line(req, content_type, charset)
         conn = self.conn
         status = req.status
-        no_body = C.has_no_body(status)
-        if length is None and self.content_length is None and not self.filtered:
-            declared = req.headers_out.getfirst("Content-Length")    # set by hand, as old code does
+        no_body = status < 200 or status == 204 or status == 304
+        if length is None and self.content_length is None and not self.filtered and out:
+            declared = out.getfirst("Content-Length")    # set by hand, as old code does
             if declared is not None and declared.strip().isdigit():
                 self.content_length = int(declared)
         if no_body:
             pass
         elif length is not None:
-            text += "Content-Length: %d\r\n" % length
+            text += b"Content-Length: %d\r\n" % length
         elif self.content_length is not None and not self.filtered:
-            text += "Content-Length: %d\r\n" % self.content_length
+            text += b"Content-Length: %d\r\n" % self.content_length
         elif self.header_only:
             pass
         elif req.proto_num >= 1001:
             self.chunked = True
-            text += "Transfer-Encoding: chunked\r\n"
+            text += b"Transfer-Encoding: chunked\r\n"
         else:
             self.close = True
-        if not self.close and not conn.close_after and not conn.site.stopping and conn.keep_alive_ok(req):
-            server = req.server
-            if req.proto_num < 1001:
-                text += "Connection: Keep-Alive\r\n"
-            if server.keep_alive_max:
-                text += "Keep-Alive: timeout=%d, max=%d\r\n" % (
-                    server.keep_alive_timeout, max(server.keep_alive_max - conn.keepalives, 0))
-            else:       # MaxKeepAliveRequests 0: unlimited, and max=0 would mean "stop"
-                text += "Keep-Alive: timeout=%d\r\n" % server.keep_alive_timeout
+        server = req.server
+        limit = server.keep_alive_max
+        # Connection.keep_alive_ok, inlined: the head says what serve_request then does
+        if not self.close and not conn.close_after and not conn.site.stopping \
+                and req._head.keep_alive and server.keep_alive \
+                and not (limit and conn.keepalives >= limit):
+            left = max(limit - conn.keepalives, 0) if limit else None
+            key = (req.proto_num < 1001, server.keep_alive_timeout, left)
+            line = _keep_alive_lines.get(key)
+            if line is None:
+                line = _keep_alive_line(key)
+            text += line
         else:
             self.close = True
-            text += "Connection: close\r\n"
-        content_type = req._content_type
-        if content_type and not no_body and content_type != C.DIR_MAGIC_TYPE:
-            charset = req.dir_config["AddDefaultCharset"]
-            if charset and content_type.startswith(("text/plain", "text/html")) \
-                    and "charset=" not in content_type:
-                content_type += "; charset=" + charset
-            text += "Content-Type: %s\r\n" % content_type
+            text += b"Connection: close\r\n"
+        if content_type and not no_body:
+            text += type_line
         self.headers_sent = True
         self.status_sent = status
-        return (status_line(status, req.status_line) + date_and_server()
-                + text.encode("latin-1", "replace") + b"\r\n")
+        custom = req.status_line
+        line = None if custom else _status_lines.get(status)
+        if line is None:
+            line = status_line(status, custom)
+        now = int(_time())
+        if _date_cache[0] != now:
+            date_and_server()
+        return line + _date_cache[1] + text + b"\r\n"
 
     def flush(self, req):
         """Send the headers (first time) and whatever body is buffered."""
@@ -219,11 +271,16 @@ class Response:
         self._send(req)
 
     def _send(self, req):
-        data = b"".join(self.out) if self.out else b""
-        self.out.clear()
+        out = self.out
+        if out:
+            data = out[0] if len(out) == 1 else b"".join(out)
+            out.clear()
+        else:
+            data = b""
         self.out_len = 0
         head = b"" if self.headers_sent else self._head_bytes(req, None)
-        if self.header_only or C.has_no_body(self.status_sent):
+        status = self.status_sent
+        if data and (self.header_only or status < 200 or status == 204 or status == 304):
             data = b""
         if data:
             self.bytes_sent += len(data)
@@ -244,9 +301,11 @@ class Response:
             length = self.out_len if self.content_length is None else None
             head = self._head_bytes(req, length)
             self.finished = True
-            body = b"".join(self.out)
-            self.out.clear()
-            if self.header_only or C.has_no_body(req.status):
+            out = self.out
+            body = (out[0] if len(out) == 1 else b"".join(out)) if out else b""
+            out.clear()
+            status = self.status_sent
+            if body and (self.header_only or status < 200 or status == 204 or status == 304):
                 body = b""
             self.bytes_sent += len(body)
             self.conn.send_raw(head + body)
