@@ -54,7 +54,8 @@ mod_python's request attributes (``uri``, ``filename``, ``path_info``, ``args``,
 ``status``, ``content_type``, ``handler``, ``user``, ``dir_config``, ``server``,
 ``connection``, ``main``/``prev``/``next``), ``req.write``, ``req.log_error(msg, level)``
 (the error log, ``greenphase.APLOG_*`` levels, filtered by ``LogLevel``),
-``req.register_cleanup``, ``req.internal_redirect``, ``req.site`` (``site.state``), and:
+``req.register_cleanup``, ``req.internal_redirect``, ``req.site`` (``site.state``),
+``req.use_all_phases()`` (see ``phases_for_config``), and:
 
 * ``req.plugin_state``: a dict for a plugin's per-request state, made on first use. Keys are
   ``"<plugin>.<what>"`` (``"handlers.added"``, ``"basic_auth.peeked"``): one namespace per
@@ -152,6 +153,28 @@ def phases_used(site):
     then calls the plugin's phase hooks only for those, so a plugin with nothing configured
     costs nothing per request. Answer ``None`` whenever run-time changes (``.htaccess``,
     handlers added by code) could make more phases yours.
+    """
+
+
+# The phases a plan per configuration decides: those that run once the request's merged
+# configuration is known (post_read_request, translate_name and map_to_storage run before).
+PLANNED_PHASES = PHASE_NAMES[PHASE_NAMES.index("header_parser"):] + ("auth_required",)
+
+
+@hookspec
+def phases_for_config(site, config):
+    """The request phases (of ``PLANNED_PHASES``: header_parser onwards, and
+    ``auth_required``) this plugin acts in for requests whose merged configuration is
+    ``config`` (``req.dir_config`` once the URI is mapped), or ``None`` for every phase
+    ``phases_used`` gave. Every implementation is asked once per merged configuration, at
+    its first request; the kernel keeps the answers with the configuration (the request's
+    *phase plan*) and calls only the hooks that act, so a plugin pays nothing in a
+    directory where it has nothing configured.
+
+    Answer from ``config`` alone (it may be one a ``.htaccess`` produced). A request whose
+    own code makes work for a later phase (handlers added with ``req.add_handler``) calls
+    ``req.use_all_phases()``: from then on it runs every hook ``phases_used`` allows. A
+    plugin that raises here is logged and asked for every phase.
     """
 
 

@@ -5,7 +5,7 @@ import time
 import traceback
 
 from ..config.errors import ConfigError
-from ..hookspecs import PHASE_NAMES, RUN_FIRST_PHASES
+from ..hookspecs import PHASE_NAMES, PLANNED_PHASES, RUN_FIRST_PHASES
 from . import constants as C
 from .error_response import respond, send_error
 from .errors import (SERVER_RETURN, ClientGone, HandlerFailure, InvalidHeader, PhaseError,
@@ -30,6 +30,38 @@ class Pipeline:
                 (i.plugin_name, i.function) for i in reversed(caller.get_hookimpls())
                 if not (i.hookwrapper or i.wrapper)
                 and (used.get(i.plugin_name) is None or phase in used[i.plugin_name]))
+        self.config_askers = tuple((i.plugin_name, i.function)
+                                   for i in site.hook.phases_for_config.get_hookimpls())
+        self.plan_key = "kernel.plan"
+
+    # -- the phase plan: per merged configuration, the implementations that act -----------
+    def plan(self, req):
+        """The phase plan of ``req.dir_config``: {phase: implementations}, made at the
+        configuration's first request and kept in its memo."""
+        config = req.dir_config
+        plan = config.memo.get(self.plan_key)
+        if plan is None:
+            plan = config.memo[self.plan_key] = self.make_plan(config)
+        return plan
+
+    def make_plan(self, config):
+        acts = {}
+        for name, function in self.config_askers:
+            try:
+                phases = function(site=self.site, config=config)
+            except Exception:
+                self.site.log.error("phases_for_config of plugin %s raised (asking it for every "
+                                    "phase):\n%s" % (name, traceback.format_exc().rstrip()))
+                continue
+            if phases is not None:
+                acts[name] = frozenset(phases)
+        if not acts:
+            return self.impls
+        plan = dict(self.impls)
+        for phase in PLANNED_PHASES:
+            plan[phase] = tuple((name, function) for name, function in self.impls[phase]
+                                if name not in acts or phase in acts[name])
+        return plan
 
     def response_start(self, req):
         """The ``response_start`` hook (see kernel.hookspecs): just before the head is made."""
@@ -45,7 +77,8 @@ class Pipeline:
         """Run one phase; returns its result (see kernel.hookspecs for the rules)."""
         first = phase in RUN_FIRST_PHASES
         req.current_hook = phase
-        for name, function in self.impls[phase]:
+        plan = req._plan
+        for name, function in (self.impls if plan is None else plan)[phase]:
             try:
                 result = function(req)
             except SERVER_RETURN as exc:
@@ -93,6 +126,9 @@ def run_phases(req):
         result = run(req, "map_to_storage")
         if _stops(result):
             return result, None
+        if not req._all_phases:
+            req._plan = pipeline.plan(req)
+            impls = req._plan
         result = _check_body_limit(req)
         if result is not None:
             return result, None
@@ -139,7 +175,8 @@ def _required(req, phase, what):
 
 def _auth_required(req):
     """The auth_required hook (first answer that is not None), without pluggy's call cost."""
-    for _, function in req.site.pipeline.impls["auth_required"]:
+    plan = req._plan
+    for _, function in (req.site.pipeline.impls if plan is None else plan)["auth_required"]:
         answer = function(req=req)
         if answer is not None:
             return answer
@@ -207,7 +244,7 @@ def finish_request(req):
 
 def _after(req, final):
     site = req.site
-    impls = site.pipeline.impls
+    impls = site.pipeline.impls if req._plan is None else req._plan
     if impls["log_transaction"]:
         try:
             site.pipeline.run(req, "log_transaction")
@@ -276,11 +313,14 @@ def fast_redirect(req, uri):
     req.filename = req.finfo = None
     req.path_info = ""
     req._content_type = req.handler = None
+    req._plan = None
     pipeline = req.site.pipeline
     for phase in ("translate_name", "map_to_storage"):
         result = pipeline.run(req, phase)
         if _stops(result):
             return result
+    if not req._all_phases:
+        req._plan = pipeline.plan(req)
     result = _access_and_auth(req)
     if result != OK:
         return result

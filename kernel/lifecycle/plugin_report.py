@@ -8,7 +8,7 @@ from ..hookspecs import PHASES
 from .plugin_checks import where
 from .plugins import CORE_PLUGIN, DISTRIBUTION
 
-SERVICE_HOOKS = ("register_directives", "apache_modules", "configure", "phases_used",
+SERVICE_HOOKS = ("register_directives", "apache_modules", "configure", "phases_used", "phases_for_config",
                  "server_start", "server_stop", "request_methods", "server_methods",
                  "named_handler", "auth_required", "error_page", "response_start")
 

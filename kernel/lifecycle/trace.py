@@ -91,10 +91,18 @@ class TracedPipeline(Pipeline):
                 self.tracer.impls[phase] = tuple(
                     (name, _traced(phase, name, function)) for name, function in self.impls[phase])
 
+        self.tracer.plan_key = "kernel.plan.traced"
+
     def run(self, req, phase):
         if self.everywhere or req.dir_config["TraceHooks"]:
             return Pipeline.run(self.tracer, req, phase)
         return Pipeline.run(self, req, phase)
+
+    def plan(self, req):
+        # A traced configuration's plan holds the wrapped implementations.
+        if self.everywhere or req.dir_config["TraceHooks"]:
+            return Pipeline.plan(self.tracer, req)
+        return Pipeline.plan(self, req)
 
 
 def pipeline_for(site, trace_hooks):

@@ -87,6 +87,10 @@ class FakeRequest:
 
     scheme = "http"
     _useragent_addr = None      # as on the real request: set by a plugin (remoteip)
+    all_phases = False          # use_all_phases() was called
+
+    def use_all_phases(self):
+        self.all_phases = True
 
     @property
     def useragent_ip(self):

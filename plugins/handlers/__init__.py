@@ -15,11 +15,11 @@ import sys
 from greenphase import hookimpl
 from greenphase import constants as C
 
-from . import connection, request_api
+from . import connection, request_api, selection
 from .directives import DIRECTIVES
 from .selection import IN_USE, configured, entries_for, init_then, run_phase
 from .source import refuse_source
-from .startup import check_named_handlers, directives_in_use, phases_used as needed_phases, run_imports
+from .startup import PHASE_OF, check_named_handlers, directives_in_use, phases_used as needed_phases, run_imports
 
 
 
@@ -48,6 +48,11 @@ def configure(site):
 @hookimpl
 def phases_used(site):
     return needed_phases(site.state[IN_USE])
+
+
+@hookimpl
+def phases_for_config(site, config):
+    return selection.phases_for_config(config, PHASE_OF)
 
 
 @hookimpl

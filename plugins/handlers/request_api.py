@@ -61,6 +61,7 @@ def add_handler(req, phase, handler, dir=None):
         hlist.append(entry)
     else:
         added(req).setdefault(phase, []).append(entry)
+        req.use_all_phases()    # the configuration's phase plan does not know of it
 
 
 def added(req):

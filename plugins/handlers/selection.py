@@ -56,6 +56,19 @@ def configured_here(config, directive):
     return found
 
 
+def phases_for_config(config, phase_of):
+    """The phases with handlers in the merged configuration ``config`` (``phase_of``: the
+    phases of each directive). The content phase is always among them: there the plugin also
+    refuses to serve a handler's source as a file."""
+    if config["PythonHandlerModule"]:
+        return None
+    phases = {"handler"}
+    for directive, phases_of in phase_of.items():
+        if configured_here(config, directive):
+            phases.update(phases_of)
+    return phases
+
+
 def run_phase(req, directive):
     if not configured_here(req.dir_config, directive) and not req.plugin_state.get(
             "handlers.added"):

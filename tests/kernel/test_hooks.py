@@ -3,6 +3,7 @@
 loaded with `LoadPlugin ./file.py`; requests go through the real connection code in-process,
 or through a real server where the hook is about the process (server_start, server_stop)."""
 
+import io
 import textwrap
 
 from kernel.testing import Client, build_site
@@ -82,6 +83,69 @@ def test_hook_phases_used(tmp_path):
     ''', files={"a.txt": "a"})
     reply = get(site, "/a.txt")
     assert reply.header("X-Fixups") == "ran" and reply.header("X-Header-Parser") is None
+
+
+PLAN_PROBE = '''
+    ASKED = []
+
+    @hookimpl
+    def register_directives():
+        return [Directive("ProbeFixups", (1, 1), OR_ALL, syntax="On|Off", flag=True)]
+
+    @hookimpl
+    def phases_for_config(site, config):
+        ASKED.append(config)
+        return ("fixups",) if config["ProbeFixups"] else ("header_parser",)
+
+    @hookimpl
+    def header_parser(req):
+        req.headers_out["X-Header-Parser"] = "ran"
+
+    @hookimpl
+    def fixups(req):
+        req.headers_out["X-Fixups"] = "ran"
+        req.headers_out["X-Asked"] = str(len(ASKED))
+'''
+
+
+def test_hook_phases_for_config(tmp_path):
+    """Only the phases the plugin names for a request's merged configuration are called, and
+    it is asked once per configuration, not per request."""
+    site = site_with(tmp_path, PLAN_PROBE, '<Location /fix>\nProbeFixups On\n</Location>\n',
+                     files={"fix/a.txt": "a", "other/b.txt": "b"})
+    fixed = get(site, "/fix/a.txt")
+    assert (fixed.header("X-Fixups"), fixed.header("X-Header-Parser")) == ("ran", None)
+    other = get(site, "/other/b.txt")
+    assert (other.header("X-Fixups"), other.header("X-Header-Parser")) == (None, "ran")
+    again = get(site, "/fix/a.txt")
+    assert again.header("X-Asked") == "2"               # the two configurations, once each
+
+
+def test_phases_for_config_that_raises_is_logged_and_asked_for_every_phase(tmp_path):
+    site = site_with(tmp_path, '''
+        @hookimpl
+        def phases_for_config(site, config):
+            raise RuntimeError("cannot tell")
+
+        @hookimpl
+        def header_parser(req):
+            req.headers_out["X-Header-Parser"] = "ran"
+    ''', files={"a.txt": "a"})
+    site.log.stream = stream = io.StringIO()
+    assert get(site, "/a.txt").header("X-Header-Parser") == "ran"
+    log = stream.getvalue()
+    assert "phases_for_config of plugin probe raised" in log and "cannot tell" in log
+
+
+def test_use_all_phases_runs_hooks_the_plan_left_out(tmp_path):
+    """A request that calls req.use_all_phases() (code made work for a later phase) runs
+    every enabled hook from then on, whatever its configuration's plan says."""
+    site = site_with(tmp_path, PLAN_PROBE.replace(
+        "def header_parser(req):\n",
+        "def header_parser(req):\n        if req.args == 'all':\n"
+        "            req.use_all_phases()\n"), files={"a.txt": "a"})
+    assert get(site, "/a.txt").header("X-Fixups") is None
+    assert get(site, "/a.txt?all").header("X-Fixups") == "ran"
 
 
 def test_hook_request_methods(tmp_path):
