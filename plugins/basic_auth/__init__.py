@@ -20,8 +20,9 @@ from greenphase import constants as C
 from greenphase import BadCredentials, NoCredentials
 
 from . import authz
-from .credentials import add_challenge, charset, decoded_credentials, is_basic
-from .directives import DIRECTIVES, host_access, policy
+from .credentials import add_challenge, charset, decoded_credentials
+from .directives import DIRECTIVES, policy
+from .plan import plan_of
 from .userfiles import FileError, decoy_hash, password_matches, stored_hash
 
 
@@ -36,41 +37,14 @@ def apache_modules():
             "authz_groupfile", "authz_host")
 
 
-def _outcome(req):
-    rules = policy(req.dir_config)
-    return authz.GRANTED if rules is None else rules.evaluate(req)
+# Outcomes that refuse the request before anyone logs in (a "not denied" is not granted).
+_REFUSED = (authz.DENIED, authz.NEUTRAL)
 
 
-_VARIES = "varies"      # the verdict needs more of the request than its method
-
-
-def _method_verdict(req):
-    """The Require outcome when the merged configuration decides by the method alone (no
-    Order/Allow/Deny, and no Require or only ``Require all ...`` lines), else ``_VARIES``;
-    remembered in the merged configuration's memo per known method (a client's made-up
-    method names are not remembered)."""
-    config = req.dir_config
-    key = ("basic_auth", req.method)
-    verdict = config.memo.get(key)
-    if verdict is None:
-        access = config["Require"]
-        if access is None:
-            verdict = authz.GRANTED
-        elif access.host is not None or not access.constant:
-            verdict = _VARIES
-        else:
-            verdict = access.evaluate(req) if access.rules else authz.GRANTED
-        if req.method in C.METHODS:
-            config.memo[key] = verdict
-    return verdict
-
-
-def _host_check(req):
-    """mod_access_compat: (host permitted, Satisfy Any for this method)."""
-    host = host_access(req.dir_config)
-    if host is None:
-        return True, False
-    return host.permits(req), host.satisfy_any(req.method)
+def _outcome(req, plan):
+    """The Require outcome for ``req`` (the plan's constant, or its folded function asked)."""
+    outcome = plan.outcome
+    return outcome if outcome.__class__ is str else outcome(req)
 
 
 def _deny(req):
@@ -94,43 +68,45 @@ def access_checker(req):
     """Apache's access_checker (Order/Allow/Deny) and access_checker_ex (Require before
     anyone logged in), joined as Satisfy says."""
     _forget_peeked_user(req)
-    verdict = _method_verdict(req)
-    if verdict is not _VARIES:
-        return _deny(req) if verdict in (authz.DENIED, authz.NEUTRAL) else None
-    permitted, satisfy_any = _host_check(req)
-    if not permitted:
-        denied = _deny(req)
-        if not satisfy_any:
-            return denied
-    elif satisfy_any:
-        return None
-    if _outcome(req) in (authz.DENIED, authz.NEUTRAL):
-        return _deny(req)
-    return None
+    plan = plan_of(req)
+    permits = plan.permits
+    if permits is not None:
+        if not permits(req):
+            denied = _deny(req)
+            if not plan.satisfy_any:
+                return denied
+        elif plan.satisfy_any:
+            return None
+    outcome = plan.outcome
+    if outcome.__class__ is not str:
+        outcome = outcome(req)
+    return _deny(req) if outcome in _REFUSED else None
 
 
 @hookimpl
 def auth_required(req):
-    verdict = _method_verdict(req)
-    if verdict is not _VARIES:
-        return verdict == authz.NEEDS_USER
-    permitted, satisfy_any = _host_check(req)
-    if permitted and satisfy_any:
+    plan = plan_of(req)
+    permits = plan.permits
+    if permits is not None and plan.satisfy_any and permits(req):
         return False
-    return _outcome(req) == authz.NEEDS_USER
+    outcome = plan.outcome
+    if outcome.__class__ is not str:
+        outcome = outcome(req)
+    return outcome == authz.NEEDS_USER
 
 
 def _basic_credentials(req):
     """(user, password) of an ``AuthType Basic`` request, or the status to answer: None when
     the resource is not Basic, 500 without AuthName, 401 without usable credentials."""
-    if not is_basic(req):
+    plan = plan_of(req)
+    if not plan.basic:
         return None
-    if not req.dir_config["AuthName"]:
+    if not plan.realm:
         req.log_error("need AuthName: %s" % req.uri)
         return C.HTTP_INTERNAL_SERVER_ERROR
     req.ap_auth_type = "Basic"
     try:
-        return decoded_credentials(req)
+        return decoded_credentials(req, plan.codec)
     except NoCredentials:
         return C.HTTP_UNAUTHORIZED
     except BadCredentials as exc:
@@ -199,7 +175,7 @@ def auth_checker(req):
     """mod_authz_core with a user: 401 on refusal so the browser asks again (403 when the
     resource has no AuthType to ask with)."""
     try:
-        outcome = _outcome(req)
+        outcome = _outcome(req, plan_of(req))
     except FileError as exc:
         req.log_error("AuthGroupFile: %s" % exc)
         return C.HTTP_INTERNAL_SERVER_ERROR
@@ -225,13 +201,14 @@ def get_basic_auth_pw(req):
     """The Basic password (str), setting ``req.user`` and ``req.ap_auth_type``; None when the
     resource is not ``AuthType Basic`` with an AuthName, or the header is missing or unusable
     (then the challenge is queued for a 401)."""
-    if not is_basic(req):
+    plan = plan_of(req)
+    if not plan.basic:
         return None
-    if not req.dir_config["AuthName"]:
+    if not plan.realm:
         req.log_error("need AuthName: %s" % req.uri)
         return None
     try:
-        user, password = decoded_credentials(req)
+        user, password = decoded_credentials(req, plan.codec)
     except (NoCredentials, BadCredentials):
         add_challenge(req)
         return None

@@ -13,14 +13,35 @@ def charset(req):
     return req.dir_config["AuthBasicCharset"]
 
 
-def decoded_credentials(req):
-    """(user, password) as str in the configured charset; raises NoCredentials/BadCredentials."""
-    user, password = parse_basic(req.headers_in)
-    codec = charset(req)
+# The decoded pair per (charset, Authorization value): a client sends the same header with
+# every request, and a request asks up to three times (check_user_id, get_basic_auth_pw, the
+# password file). Bounded: emptied when full (a client sending ever new values only makes
+# every lookup miss). Unusable values are not kept: they are answered 401 anyway.
+DECODED_MAX = 1024
+_decoded = {}
+
+
+def decoded_credentials(req, codec=None):
+    """(user, password) as str in the configured charset (``codec``: the plan's, else read
+    from the configuration); raises NoCredentials/BadCredentials."""
+    if codec is None:
+        codec = charset(req)
+    headers = req.headers_in
+    values = headers.getlist("Authorization")
+    if len(values) == 1:
+        key = (codec, values[0])
+        pair = _decoded.get(key)
+        if pair is not None:
+            return pair
+    user, password = parse_basic(headers)
     try:
-        return user.decode(codec), password.decode(codec)
+        pair = user.decode(codec), password.decode(codec)
     except UnicodeDecodeError:
         raise BadCredentials("Basic credentials are not valid %s" % codec) from None
+    if len(_decoded) >= DECODED_MAX:
+        _decoded.clear()
+    _decoded[key] = pair
+    return pair
 
 
 def user_bytes(req):

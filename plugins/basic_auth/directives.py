@@ -247,9 +247,3 @@ def policy(dir_config):
     no Require applies (Apache then grants)."""
     config = dir_config["Require"]
     return config if config is not None and config.rules else None
-
-
-def host_access(dir_config):
-    """The request's Order/Allow/Deny/Satisfy (a HostAccess), or None when none apply."""
-    config = dir_config["Require"]
-    return config.host if config is not None else None

@@ -77,3 +77,26 @@ class HostAccess:
     def satisfy_any(self, method):
         satisfies = _applying(self.satisfies, method)
         return bool(satisfies) and satisfies[-1] == "any"
+
+    def for_method(self, method):
+        """``permits`` with the lines that apply to ``method`` picked once: a function of
+        the request (the per-configuration plan keeps it per method)."""
+        orders = _applying(self.orders, method)
+        allows = tuple(_applying(self.allows, method))
+        denies = tuple(_applying(self.denies, method))
+        deny_allow = (orders[-1] if orders else DENY_ALLOW) == DENY_ALLOW
+
+        def permits(req):
+            allowed = denied = False
+            for match in allows:
+                if match(req):
+                    allowed = True
+                    break
+            for match in denies:
+                if match(req):
+                    denied = True
+                    break
+            if deny_allow:
+                return allowed or not denied
+            return allowed and not denied
+        return permits

@@ -241,3 +241,39 @@ def test_check_user_id_order_around_the_handlers_plugin(tmp_path):
     order = [(impl.plugin_name, impl.function.__name__) for impl in reversed(hooks)]   # call order
     assert order == [("basic_auth", "ask_for_credentials"), ("handlers", "check_user_id"),
                      ("basic_auth", "check_user_id")]
+
+
+# -- the decoded pair, remembered per (charset, header value) ---------------------------------
+
+def test_decoded_pairs_follow_the_header_and_the_charset(site):
+    """The remembered pair is looked up by the header value and the charset: another header
+    (or the same one under UTF-8) is decoded for itself, never answered from the memory."""
+    from plugins.basic_auth import credentials
+    header = {"Authorization": basic("j\xfcrgen", "\xe9t\xe9", "utf-8")}
+    for _ in range(2):      # the second round is answered from the remembered pairs
+        assert ba.get_basic_auth_pw(AuthRequest(site, DOC, headers=header)) == "\xc3\xa9t\xc3\xa9"
+        assert ba.get_basic_auth_pw(AuthRequest(site, "/srv/site/utf8/x", headers=header)) == "\xe9t\xe9"
+    assert credentials._decoded[("latin-1", header["Authorization"])] == ("j\xc3\xbcrgen", "\xc3\xa9t\xc3\xa9")
+    other = AuthRequest(site, DOC, headers={"Authorization": basic("spam", "ham")})
+    assert ba.get_basic_auth_pw(other) == "ham" and other.user == "spam"
+    # a header the handler replaced after a first read is read anew
+    req = AuthRequest(site, DOC, headers={"Authorization": basic("spam", "eggs")})
+    assert ba.get_basic_auth_pw(req) == "eggs"
+    req.headers_in["Authorization"] = basic("eve", "apple")
+    assert ba.get_basic_auth_pw(req) == "apple" and req.user == "eve"
+    req.headers_in.add("Authorization", basic("eve", "apple"))     # two headers: refused
+    assert ba.get_basic_auth_pw(req) is None
+
+
+def test_decoded_pairs_are_bounded_and_bad_ones_not_kept(site, monkeypatch):
+    from plugins.basic_auth import credentials
+    monkeypatch.setattr(credentials, "DECODED_MAX", 8)
+    monkeypatch.setattr(credentials, "_decoded", {})
+    for i in range(50):
+        req = AuthRequest(site, DOC, headers={"Authorization": basic("user%d" % i, "pw%d" % i)})
+        assert ba.get_basic_auth_pw(req) == "pw%d" % i and req.user == "user%d" % i
+        assert len(credentials._decoded) <= 8
+    credentials._decoded.clear()
+    for header in MALFORMED.values():
+        assert ba.get_basic_auth_pw(AuthRequest(site, DOC, headers={"Authorization": header})) is None
+    assert credentials._decoded == {}

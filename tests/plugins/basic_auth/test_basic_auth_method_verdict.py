@@ -1,8 +1,12 @@
-"""A merged configuration whose access control depends on the method only (no Order/Allow/
-Deny, no Require or only ``Require all ...``) is decided once per method and remembered in
-that configuration; anything else is decided per request."""
+"""What basic_auth does for a merged configuration is worked out once per method and kept in
+that configuration's memo (the plan): a configuration whose access control depends on the
+method only (no Order/Allow/Deny, no Require or only ``Require all ...``) folds to a constant
+outcome; anything else keeps a function that still reads each request."""
+
+import os
 
 import plugins.basic_auth as ba
+from plugins.basic_auth.plan import plan_of
 
 from support.basic_auth import (NEEDS_USER, AuthRequest, decide, directory_section as section,
                                 site_from)
@@ -15,16 +19,18 @@ def test_constant_rules_remembered_per_method(tmp_path):
     for _ in range(2):      # the second round answers from the memo
         answers = {m: decide(AuthRequest(site, DOC, method=m)) for m in ("GET", "HEAD", "POST")}
         assert answers == {"GET": 403, "HEAD": 403, "POST": None}
-    config = AuthRequest(site, DOC).dir_config
-    assert config.memo[("basic_auth", "GET")] == "denied"
-    assert config.memo[("basic_auth", "POST")] == "granted"
+    get, post = AuthRequest(site, DOC), AuthRequest(site, DOC, method="POST")
+    assert plan_of(get).outcome == "denied" and plan_of(post).outcome == "granted"
+    assert plan_of(get) is plan_of(AuthRequest(site, DOC))       # remembered, not rebuilt
+    assert plan_of(get) is get.dir_config.memo["basic_auth.plan GET"]
 
 
 def test_made_up_methods_are_not_remembered(tmp_path):
     site = site_from(tmp_path, section("Require all denied"))
     req = AuthRequest(site, DOC, method="BREW1")
     assert decide(req) == 403
-    assert ("basic_auth", "BREW1") not in req.dir_config.memo
+    assert plan_of(req) is not plan_of(req)
+    assert not any("BREW1" in str(key) for key in req.dir_config.memo)
 
 
 def test_rules_that_read_the_request_are_decided_each_time(tmp_path):
@@ -32,7 +38,7 @@ def test_rules_that_read_the_request_are_decided_each_time(tmp_path):
     inside = AuthRequest(site, DOC, ip="10.1.2.3")
     outside = AuthRequest(site, DOC, ip="192.0.2.1")
     assert [decide(inside), decide(outside), decide(inside)] == [None, 403, None]
-    assert inside.dir_config.memo.get(("basic_auth", "GET")) == "varies"
+    assert callable(plan_of(inside).outcome)
 
 
 def test_host_access_is_decided_each_time(tmp_path):
@@ -48,3 +54,30 @@ def test_needs_user_still_asked(tmp_path):
     assert decide(AuthRequest(site, DOC)) == NEEDS_USER
     assert decide(AuthRequest(site, DOC)) == NEEDS_USER
     assert ba.auth_required(AuthRequest(site, DOC)) is True
+
+
+def test_edited_htaccess_gets_a_new_plan(tmp_path):
+    """The plan lives in the merged configuration: an .htaccess edit makes a new one."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    access = folder / ".htaccess"
+    access.write_text("Require all granted\n")
+    site = site_from(tmp_path, section("AllowOverride AuthConfig", folder))
+    doc = str(folder / "x.html")
+    assert decide(AuthRequest(site, doc)) is None
+    before = plan_of(AuthRequest(site, doc))
+    access.write_text("Require all denied\n")
+    stat = access.stat()
+    os.utime(access, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))    # a later mtime
+    assert decide(AuthRequest(site, doc)) == 403
+    assert plan_of(AuthRequest(site, doc)) is not before
+
+
+def test_basic_settings_in_the_plan(tmp_path):
+    site = site_from(tmp_path, section("AuthType basic\nAuthName realm\nAuthBasicCharset UTF-8\n"
+                                       "Require valid-user"))
+    plan = plan_of(AuthRequest(site, DOC))
+    assert (plan.basic, plan.realm, plan.codec) == (True, "realm", "utf-8")
+    (tmp_path / "b").mkdir()
+    plain = plan_of(AuthRequest(site_from(tmp_path / "b", section("Require all granted")), DOC))
+    assert (plain.basic, plain.realm, plain.codec) == (False, None, "latin-1")

@@ -1,0 +1,143 @@
+"""A merged configuration's ``Require`` tree folded for one request method, once.
+
+``authz`` evaluates the tree as written: for every request it asks each line whether it
+applies to the method (``<Limit>``), walks the blocks and weighs the outcomes. All of that
+depends on the configuration and the method only, so it is folded here into either a
+constant outcome (``Require all granted``: nothing left to ask) or one function of the request
+that calls only the checks that read it, in the written order (so a check that logs or raises,
+as ``Require group`` without its file, runs exactly when the interpreter would run it).
+
+``fold(node, method)`` answers ``None`` when nothing in ``node`` applies to ``method`` (its
+parent then counts it as Apache does: GRANTED inside "all", skipped inside "any"), else an
+outcome (a str) or a function ``f(req) -> outcome``. ``outcome_for`` is the top level, where
+"nothing applies" grants. ``tests/plugins/basic_auth/test_basic_auth_folding.py`` holds the
+folded form to the interpreter over a grid of configurations, methods and requests.
+"""
+
+from .authz import (_ALL_WEIGHT, _ANY_WEIGHT, _NEGATION, DENIED, GRANTED, NEUTRAL, AuthzConfig,
+                    Block, Rule)
+
+
+def outcome_for(config, method):
+    """The top-level Require of ``config`` (an AuthzConfig, or None) for ``method``: a
+    constant outcome or a function of the request."""
+    if config is None or not config.rules:
+        return GRANTED
+    folded = fold(config, method)
+    return GRANTED if folded is None else folded
+
+
+def fold(node, method):
+    if isinstance(node, Rule):
+        return _fold_rule(node, method)
+    if isinstance(node, Block):
+        children = node.children
+        if not node.applies(method):
+            return None
+        if node.kind == "all":
+            return _fold_all(children, method)
+        folded = _fold_any(children, method)
+        return _negate(folded) if node.kind == "none" else folded
+    if isinstance(node, AuthzConfig):        # a merged section inside AuthMerging's block
+        if not node.applies(method):
+            return None
+        return _fold_any(node.rules, method)
+    raise TypeError("not a Require node: %r" % (node,))
+
+
+def _fold_rule(rule, method):
+    if not rule.applies(method):
+        return None
+    check = rule.check
+    if rule.constant:                       # ``Require all ...`` ignores the request
+        outcome = check(None)
+        return _NEGATION.get(outcome, outcome) if rule.negated else outcome
+    return _negate(check) if rule.negated else check
+
+
+def _negate(folded):
+    if isinstance(folded, str):
+        return _NEGATION.get(folded, folded)
+
+    def negated(req):
+        outcome = folded(req)
+        return _NEGATION.get(outcome, outcome)
+    return negated
+
+
+def _fold_all(children, method):
+    """``authz.all_of``: DENIED at once, else the heaviest outcome (a child that does not
+    apply counts as GRANTED)."""
+    checks, best = [], NEUTRAL
+    for child in children:
+        folded = fold(child, method)
+        if folded is None:
+            folded = GRANTED
+        if not isinstance(folded, str):
+            checks.append(folded)
+        elif folded == DENIED:          # the walk stops here: later children never run
+            return _run_then(checks, DENIED) if checks else DENIED
+        elif _ALL_WEIGHT[folded] > _ALL_WEIGHT[best]:
+            best = folded
+    if not checks:
+        return best
+    if len(checks) == 1 and best == NEUTRAL:
+        return checks[0]                # all_of of one outcome is that outcome
+    checks = tuple(checks)
+
+    def all_of(req):
+        result = best
+        for check in checks:
+            outcome = check(req)
+            if outcome == DENIED:
+                return DENIED
+            if _ALL_WEIGHT[outcome] > _ALL_WEIGHT[result]:
+                result = outcome
+        return result
+    return all_of
+
+
+def _fold_any(children, method):
+    """``authz.any_of``: GRANTED at once, else the heaviest outcome (children that do not
+    apply are skipped)."""
+    checks, best = [], NEUTRAL
+    for child in children:
+        folded = fold(child, method)
+        if folded is None:
+            continue
+        if not isinstance(folded, str):
+            checks.append(folded)
+        elif folded == GRANTED:         # the walk stops here: later children never run
+            return _run_then(checks, GRANTED) if checks else GRANTED
+        elif _ANY_WEIGHT[folded] > _ANY_WEIGHT[best]:
+            best = folded
+    if not checks:
+        return best
+    if len(checks) == 1 and best == NEUTRAL:
+        return checks[0]                # any_of of one outcome is that outcome
+    checks = tuple(checks)
+
+    def any_of(req):
+        result = best
+        for check in checks:
+            outcome = check(req)
+            if outcome == GRANTED:
+                return GRANTED
+            if _ANY_WEIGHT[outcome] > _ANY_WEIGHT[result]:
+                result = outcome
+        return result
+    return any_of
+
+
+def _run_then(checks, final):
+    """The checks before a constant that ends the walk: their early answer (DENIED in "all",
+    GRANTED in "any") or else ``final``, which is that same answer; they still run in order,
+    as the interpreter runs them, for what they log or raise."""
+    checks = tuple(checks)
+
+    def run(req):
+        for check in checks:
+            if check(req) == final:
+                return final
+        return final
+    return run
