@@ -58,6 +58,16 @@ class _FromHead:
         return value
 
 
+class _MethodNumber:
+    """``req.method_number`` of the method the request arrived with, on first use."""
+
+    def __get__(self, req, owner=None):
+        if req is None:
+            return self
+        value = req.__dict__["method_number"] = C.method_number(req._head.method)
+        return value
+
+
 class Request:
     """One HTTP request as mod_python handlers see it.
 
@@ -95,6 +105,18 @@ class Request:
     plugin_state = _LazyDict()  # per-request state of plugins, keys "<plugin>.<what>" (hookspecs)
     headers_in = _FromHead("headers")
     the_request = _FromHead("request_line")
+    # Read from the head on first use, as they were when it arrived (most requests never ask).
+    protocol = _FromHead("protocol")
+    unparsed_uri = _FromHead("target")
+    parsed_uri = _FromHead("parsed_uri")
+    method_number = _MethodNumber()
+    # Made on first use: a response with no header of its own never builds them (the response
+    # head asks ``req.__dict__`` whether they exist).
+    headers_out = _LazyTable()
+    err_headers_out = _LazyTable()
+    status = 200
+    header_only = False         # True for HEAD
+    _cleanups = ()              # register_cleanup makes it a list
     subprocess_env = _LazyTable()
     # The client's scheme: "https" over TLS, or when a trusted proxy says so (the remoteip
     # plugin's RemoteIPProtoHeader). is_https() and construct_url() follow it.
@@ -111,22 +133,15 @@ class Request:
         self._resp = response
         self._body = body
         self._head = head
-        self.method = head.method
-        self.method_number = C.method_number(head.method)
-        self.protocol = head.protocol
+        self.method = method = head.method
         self.proto_num = head.proto_num
-        self.unparsed_uri = head.target
         self.uri = head.path
         self.args = head.query
-        self.parsed_uri = head.parsed_uri
         self.hostname = head.hostname
-        self.header_only = head.method == "HEAD"
+        if method == "HEAD":
+            self.header_only = True
         self.request_time = head.time
-        self.status = 200
-        self.headers_out = Table()
-        self.err_headers_out = Table()
         self.dir_config = server.config
-        self._cleanups = []
 
     def use_all_phases(self):
         """From now on run every phase hook the site enables, not only those the phase plan
@@ -270,6 +285,8 @@ class Request:
     def register_cleanup(self, callback, data=None):
         if not callable(callback):
             raise ValueError("first argument must be a callable object")
+        if not self._cleanups:
+            self._cleanups = []
         self._cleanups.append((callback, data))
 
     def internal_redirect(self, uri, method=None):
