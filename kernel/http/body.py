@@ -2,7 +2,7 @@
 
 from ..lifecycle import constants as C
 from ..lifecycle.errors import SERVER_RETURN
-from .head import BadRequest
+from .head import NO_FRAMING, BadRequest
 
 DRAIN_LIMIT = 1 << 20      # unread body we still read past to keep a connection alive
 
@@ -20,15 +20,20 @@ class Body:
         self.conn = conn
         self.msg = msg
         self.resp = resp
-        length = headers.getfirst("Content-Length")
-        self.declared_length = int(length) if length is not None else None
-        self.chunked = "chunked" in (headers.getfirst("Transfer-Encoding") or "").lower()
+        if headers is NO_FRAMING:       # no Content-Length, Transfer-Encoding nor Expect
+            self.declared_length = None
+            self.chunked = self.expect_continue = False
+        else:
+            length = headers.getfirst("Content-Length")
+            self.declared_length = int(length) if length is not None else None
+            self.chunked = "chunked" in (headers.getfirst("Transfer-Encoding") or "").lower()
+            expect = (headers.getfirst("Expect") or "").lower()
+            self.expect_continue = (expect == "100-continue" and version == "1.1"
+                                    and not msg.complete)
         self.limit = 0
         self.consumed = 0
         self.buffer = bytearray()
         self.pos = 0
-        expect = (headers.getfirst("Expect") or "").lower()
-        self.expect_continue = expect == "100-continue" and version == "1.1" and not msg.complete
         self.continue_sent = False
         self.filter = None          # an input filter chain: pull() -> bytes, or None at the end
 

@@ -2,6 +2,7 @@
 
 import re
 import time
+from time import time as _time
 from urllib.parse import unquote_to_bytes
 
 from ..lifecycle.tables import Table
@@ -88,8 +89,32 @@ class Framing(dict):
     getfirst = dict.get
 
 
-_FRAMING_NAMES = {b"content-length": "Content-Length", b"transfer-encoding": "Transfer-Encoding",
-                  b"expect": "Expect"}
+NO_FRAMING = Framing()     # shared by every request without any of the three: never changed
+
+# Header names from_message looks at: as most clients spell them, and lower-cased.
+_NAMES = {}
+for _name, _kind in ((b"host", "Host"), (b"content-length", "Content-Length"),
+                     (b"transfer-encoding", "Transfer-Encoding"), (b"expect", "Expect")):
+    _NAMES[_name] = _NAMES[_name.title()] = _kind
+_NAME_LENGTHS = frozenset(len(name) for name in _NAMES)
+_PROTOCOLS = {"1.1": ("HTTP/1.1", 1001), "1.0": ("HTTP/1.0", 1000)}
+
+# Request target -> (target, authority of an absolute URI or None, normalised path, query):
+# clients ask for the same few targets again and again. Only targets that parsed are kept.
+_targets = {}
+TARGETS_KEPT = 1024
+
+
+def _split_target(target):
+    """(authority or None, raw path, query) of a request target."""
+    authority = None
+    raw_path = target
+    if target.startswith(("http://", "https://")):
+        rest = target.split("://", 1)[1]
+        authority, slash, path_part = rest.partition("/")
+        raw_path = slash + path_part
+    path, _, query = raw_path.partition("?")
+    return authority, path.partition("#")[0], query or None
 
 
 class Head:
@@ -121,39 +146,71 @@ class Head:
     def from_message(cls, msg):
         """The head of a request the HTTP parser delivered (a ``kernel.http.Message``)."""
         head = cls()
-        target = b"".join(msg.url).decode("latin-1")
-        head.method = msg.method
-        head.protocol = "HTTP/" + msg.version
-        head.proto_num = 1000 + int(msg.version[-1]) if msg.version.startswith("1.") else 1001
-        head.target = target
+        url = msg.url
+        raw = url[0] if len(url) == 1 else b"".join(url)
+        known = _targets.get(raw)
+        version = msg.version
+        head.method = method = msg.method
+        protocol = _PROTOCOLS.get(version)
+        if protocol is None:
+            protocol = ("HTTP/" + version,
+                        1000 + int(version[-1]) if version.startswith("1.") else 1001)
+        head.protocol, head.proto_num = protocol
         head._headers = head._host = None
-        head._pairs = msg.headers
-        hosts = []
-        framing = head.framing = Framing()
-        for name, value in msg.headers:
-            lowered = name.lower()
-            if lowered == b"host":
-                hosts.append(value.decode("latin-1"))
-            elif lowered in _FRAMING_NAMES:
-                framing.setdefault(_FRAMING_NAMES[lowered], value.decode("latin-1"))
-        raw_path = target
-        if target.startswith(("http://", "https://")):
-            rest = target.split("://", 1)[1]
-            authority, slash, path_part = rest.partition("/")
-            raw_path = slash + path_part
+        head._pairs = pairs = msg.headers
+        hosts = None
+        framing = NO_FRAMING
+        for name, value in pairs:
+            kind = _NAMES.get(name)
+            if kind is None:
+                if len(name) not in _NAME_LENGTHS:
+                    continue
+                kind = _NAMES.get(name.lower())
+                if kind is None:
+                    continue
+            if kind == "Host":
+                if hosts is None:
+                    hosts = [value.decode("latin-1")]
+                else:
+                    hosts.append(value.decode("latin-1"))
+            else:
+                if framing is NO_FRAMING:
+                    framing = Framing()
+                framing.setdefault(kind, value.decode("latin-1"))
+        head.framing = framing
+        if known is None:
+            target = raw.decode("latin-1")
+            authority, path, query = _split_target(target)
+        else:
+            target, authority, path, query = known
+        head.target = target
+        if authority is not None:
             head._host = authority
             hosts = [authority]
-        path, _, query = raw_path.partition("?")
-        path = path.partition("#")[0]
-        if len(hosts) > 1 or (not hosts and msg.version == "1.1"):
+        if hosts is None:
+            if version == "1.1":
+                raise BadRequest(400, "an HTTP/1.1 request needs exactly one Host header")
+            host = None
+        elif len(hosts) > 1:
             raise BadRequest(400, "an HTTP/1.1 request needs exactly one Host header")
-        host = hosts[0] if hosts else None
-        if target == "*" and msg.method == "OPTIONS":
-            path = "/"
-        head.path = normalize_path(path)
-        head.query = query or None
-        head.hostname = hostname_of(host)
-        head.time = time.time()
+        else:
+            host = hosts[0]
+        if known is None:
+            if target == "*" and method == "OPTIONS":
+                path = "/"
+            else:
+                path = normalize_path(path)
+                if len(_targets) >= TARGETS_KEPT:
+                    _targets.clear()
+                _targets[raw] = (target, authority, path, query)
+        head.path = path
+        head.query = query
+        if host:
+            hostname = _hostnames.get(host)
+            head.hostname = hostname_of(host) if hostname is None else hostname
+        else:
+            head.hostname = None
+        head.time = _time()
         head.keep_alive = msg.keep_alive
         return head
 
