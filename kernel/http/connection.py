@@ -6,6 +6,7 @@ import socket
 import ssl
 import time
 import traceback
+from time import monotonic as _monotonic
 
 import gevent
 import httptools
@@ -149,28 +150,56 @@ class Connection(RawIO, RequestParsing):
         """The next request's head, or None when the client is done (or went quiet).
 
         Once a request has begun, its whole head must arrive within ``Timeout`` (a client
-        trickling a byte at a time cannot hold the connection longer)."""
+        trickling a byte at a time cannot hold the connection longer), and within what
+        RequestReadTimeout header= allows for the bytes received so far. One deadline covers
+        the whole wait (the sweeper ends it), moved only when a head arrives in pieces."""
+        messages = self.messages
+        if messages:
+            return messages.pop(0)      # pipelined: parsed with the one before
         server = self.site.main_server
         timeout = server.timeout if self.keepalives == 0 else server.keep_alive_timeout
-        deadline = None
-        while not self.messages:
-            if self.failed is not None:
-                raise self.failed
-            if self.site.stopping and not (self.msg and not self.msg.complete and self.msg.url):
-                return None
-            if deadline is not None:
-                timeout = deadline - time.monotonic()
-            if timeout <= 0 or not self.fill(timeout):
-                if self.msg is not None and not self.msg.complete and (self.msg.url or self.msg.head_done):
+        deadline = _monotonic() + timeout
+        started = None
+        recv = self.sock.recv
+        try:
+            while True:
+                if self.failed is not None:
+                    raise self.failed
+                msg = self.msg
+                if self.site.stopping and not (msg and not msg.complete and msg.url):
+                    return None
+                data = b""
+                if timeout > 0:
+                    self.deadline = deadline
+                    try:
+                        data = recv(RECV_SIZE)
+                    except OSError:
+                        pass
+                if data:
+                    if msg is not None and not msg.head_done:
+                        msg.header_bytes += len(data)
+                        if msg.header_bytes > self.head_budget:
+                            raise BadRequest(400, "request header section too large")
+                    self.feed_parser(data)
+                    if self.messages:           # (a deferred BadRequest replaces the list)
+                        return self.messages.pop(0)
+                    now = _monotonic()
+                    if started is None:
+                        started = now
+                    deadline = started + server.timeout
+                    if self.header_timeout[0] and self.msg is not None:
+                        deadline = started + min(server.timeout,
+                                                 _allowed(self.header_timeout, self.msg.header_bytes))
+                    timeout = deadline - now
+                    if timeout > 0:
+                        continue
+                # EOF, the sweeper's shutdown at the deadline, or the deadline already passed
+                msg = self.msg
+                if msg is not None and not msg.complete and (msg.url or msg.head_done):
                     raise BadRequest(408, "timed out reading the request")
                 return None
-            if deadline is None:
-                started = time.monotonic()
-                deadline = started + server.timeout
-            if self.header_timeout[0] and self.msg is not None:
-                deadline = started + min(server.timeout,
-                                         _allowed(self.header_timeout, self.msg.header_bytes))
-        return self.messages.pop(0)
+        finally:
+            self.deadline = 0.0
 
     def _body_clock(self, msg):
         """Seconds left to read this request's body (RequestReadTimeout body=), from the
