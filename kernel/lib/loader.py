@@ -8,7 +8,13 @@
   get an ``__import__`` that looks there first. Modules found on ``sys.path`` keep their real
   names (the interpreter shares those anyway).
 * Autoreload: when a file's mtime changes, the module is executed again into a fresh module
-  object (whoever holds the old one keeps a working module).
+  object (whoever holds the old one keeps a working module). ``check_interval`` (the
+  ``PythonAutoReloadInterval`` directive, passed by the plugins): the file is stat'ed at most
+  once per that many seconds of ``clock`` (0: on every call, mod_python's behaviour and the
+  default of these functions).
+* Each execution of a file is one :class:`Loaded` record (a module *generation*): a reload
+  makes a new one, so ``record.current(...)`` tells a caller that remembered something
+  derived from the module (a resolved handler) whether it still holds.
 * One re-entrant lock (``threading.RLock``, which gevent patches into a greenlet lock) for
   all (re)loads makes concurrent first imports run a module's code once. One lock, not one
   per file: two greenlets loading A (which imports B) and B (which imports A) at the same
@@ -27,21 +33,48 @@ import importlib.util
 import os
 import sys
 import threading
+import time
 from importlib.machinery import PathFinder, SourceFileLoader
 
 ROOT_PREFIX = "_greenphase_"
 
 
-class _Loaded:
-    __slots__ = ("module", "mtime")
+clock = time.monotonic   # when files were stat'ed (tests replace it to step time)
 
-    def __init__(self, module, mtime):
+
+class Loaded:
+    """One execution of the module file ``path``: ``module``, the file's ``mtime`` it ran
+    from, and when (``clock``) the file was last found unchanged."""
+
+    __slots__ = ("path", "module", "mtime", "checked")
+
+    def __init__(self, path, module, mtime, checked):
+        self.path = path
         self.module = module
         self.mtime = mtime
+        self.checked = checked
+
+    def current(self, autoreload=True, check_interval=0):
+        """The module while this generation is the loaded one and its file is unchanged (with
+        ``check_interval`` > 0, the file is stat'ed only when the last check is that many
+        seconds old); None when it must be (re)loaded."""
+        if _cache.get(self.path) is not self:
+            return None
+        if not autoreload:
+            return self.module
+        if check_interval:
+            now = clock()
+            if now - self.checked < check_interval:
+                return self.module
+            if _mtime(self.path) != self.mtime:
+                return None
+            self.checked = now
+            return self.module
+        return self.module if _mtime(self.path) == self.mtime else None
 
 
-_cache = {}         # absolute path -> _Loaded
-_loading = {}       # absolute path -> module whose code is running now (circular imports)
+_cache = {}         # absolute path -> Loaded (the current generation)
+_loading = {}       # absolute path -> Loaded whose code is running now (circular imports)
 _load_lock = threading.RLock()
 _found = {}         # (name, search dirs) -> (path, module name)
 _roots = {}         # directory -> private package name
@@ -69,26 +102,36 @@ def python_path(expression):
     return dirs
 
 
-def import_handler_module(name, search_dirs=(), autoreload=True, log=None):
+def import_handler_module(name, search_dirs=(), autoreload=True, log=None, check_interval=0):
     """The module ``name`` (dotted allowed) from the first of ``search_dirs``, then ``sys.path``,
     that holds it. ``log(message)`` is told when a module is (re)executed."""
+    return loaded_handler_module(name, search_dirs, autoreload, log, check_interval).module
+
+
+def loaded_handler_module(name, search_dirs=(), autoreload=True, log=None, check_interval=0):
+    """``import_handler_module``'s :class:`Loaded` record (the module's current generation)."""
     key = (name, tuple(search_dirs))
     found = _found.get(key)
     if found is not None:
-        module = _fresh(found[0], autoreload)
-        if module is not None:
-            return module
+        loaded = _cache.get(found[0])
+        if loaded is not None and loaded.current(autoreload, check_interval) is not None:
+            return loaded
     found = _found[key] = _find(name, key[1])
     return _load(found[0], found[1], autoreload, log)
 
 
-def load_file(path, autoreload=True, search_dirs=(), log=None):
+def load_file(path, autoreload=True, search_dirs=(), log=None, check_interval=0):
     """The module executed from the file ``path`` (any name, any extension); ``import``
     statements in it look in its own directory, then ``search_dirs``."""
-    path = _absolute(path)
-    module = _fresh(path, autoreload)
-    if module is not None:
-        return module
+    return loaded_file(path, autoreload, search_dirs, log, check_interval).module
+
+
+def loaded_file(path, autoreload=True, search_dirs=(), log=None, check_interval=0):
+    """``load_file``'s :class:`Loaded` record (the module's current generation)."""
+    path = _absolute_file(path)
+    loaded = _cache.get(path)
+    if loaded is not None and loaded.current(autoreload, check_interval) is not None:
+        return loaded
     directory, base = os.path.split(path)
     stem, ext = os.path.splitext(base)
     if ext != ".py" or not stem.isidentifier():
@@ -114,6 +157,22 @@ def scoped_builtins(directory, search_dirs=()):
 
 def _absolute(directory):
     return os.path.abspath(directory or os.curdir)
+
+
+_absolute_files = {}    # absolute file name as given -> normalised (no cwd involved)
+
+
+def _absolute_file(path):
+    """``_absolute`` for a file name, remembered when it is absolute already (the publisher
+    asks for the same few files on every request)."""
+    found = _absolute_files.get(path)
+    if found is None:
+        found = _absolute(path)
+        if path.startswith("/"):
+            if len(_absolute_files) >= 4096:
+                _absolute_files.clear()
+            _absolute_files[path] = found
+    return found
 
 
 def _find(name, search_dirs):
@@ -181,29 +240,24 @@ def _mtime(path):
         return None
 
 
-def _fresh(path, autoreload):
-    """The cached module for ``path`` when it needs no (re)load, else None."""
-    loaded = _cache.get(path)
-    if loaded is not None and (not autoreload or loaded.mtime == _mtime(path)):
-        return loaded.module
-    return None
-
-
 def _load(path, fullname, autoreload, log):
+    """The current :class:`Loaded` record of ``path``, running the file when needed."""
     with _load_lock:
         if path in _loading:            # this greenlet is running it: a circular import
             return _loading[path]
+        checked = clock()
         mtime = _mtime(path)            # before running: a change meanwhile reloads next time
         loaded = _cache.get(path)
         if loaded is not None and (not autoreload or loaded.mtime == mtime):
-            return loaded.module        # another greenlet loaded it while we waited
+            loaded.checked = checked
+            return loaded               # another greenlet loaded it while we waited
         module = _already_imported(fullname, path) if loaded is None else None
         if module is None:
             module = _execute(fullname, path)
             if log is not None:
                 log("%s module %s" % ("Reimporting" if loaded else "Importing", path))
-        _cache[path] = _Loaded(module, mtime)
-        return module
+        loaded = _cache[path] = Loaded(path, module, mtime, checked)
+        return loaded
 
 
 def _already_imported(fullname, path):
@@ -230,7 +284,7 @@ def _execute(fullname, path):
         module.__builtins__ = _builtins_for(fullname.partition(".")[0])
     previous = sys.modules.get(fullname)
     sys.modules[fullname] = module
-    _loading[path] = module
+    _loading[path] = Loaded(path, module, None, 0)     # not current: never remembered
     try:
         if isinstance(spec.loader, SourceFileLoader):
             # Compiled from the source every time: a bytecode cache keyed by whole seconds

@@ -36,6 +36,7 @@ def process_connection(conn):
     if config["PythonPath"]:
         dirs += [d for d in loader.python_path(config["PythonPath"]) if d not in dirs]
     module = loader.import_handler_module(module_name, tuple(dirs),
-                                          autoreload=config["PythonAutoReload"] is not False)
+                                          autoreload=config["PythonAutoReload"] is not False,
+                                          check_interval=config["PythonAutoReloadInterval"] or 0)
     result = getattr(module, function)(conn)
     return DECLINED if result == DECLINED else OK

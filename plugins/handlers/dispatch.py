@@ -175,7 +175,8 @@ def resolve(req, directive, entry):
     if config["PythonDebug"]:
         log = lambda message: req.log_error(message, C.APLOG_NOTICE)  # noqa: E731
     module = loader.import_handler_module(entry.module, search_dirs(entry, config["PythonPath"]),
-                                          autoreload=config["PythonAutoReload"], log=log)
+                                          autoreload=config["PythonAutoReload"], log=log,
+                                          check_interval=config["PythonAutoReloadInterval"] or 0)
     return walk(req, module, name, entry.silent)
 
 

@@ -69,6 +69,81 @@ def test_autoreload_off_keeps_the_module(tmp_path):
     assert loader.import_handler_module("still", [str(tmp_path)], autoreload=False) is first
 
 
+class Clock:
+    """The loader's clock, stepped by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(loader, "clock", clock)
+    return clock
+
+
+@pytest.mark.parametrize("load", ["module", "file"])
+def test_check_interval_sees_a_change_after_the_interval_and_not_before(tmp_path, clock, load):
+    path = write(tmp_path / "timed.py", "VALUE = 1\n", mtime=10**18)
+    if load == "module":
+        get = lambda: loader.import_handler_module("timed", [str(tmp_path)], check_interval=5)
+    else:
+        get = lambda: loader.load_file(str(path), check_interval=5)
+    first = get()
+    write(path, "VALUE = 2\n", mtime=2 * 10**18)
+    clock.now += 4.9
+    assert get() is first                       # not stat'ed yet: the old code still runs
+    clock.now += 0.1
+    second = get()                              # 5 s after the load: stat'ed, reloaded
+    assert (first.VALUE, second.VALUE) == (1, 2)
+    write(path, "VALUE = 3\n", mtime=3 * 10**18)
+    clock.now += 4.9
+    assert get() is second                      # the interval counts from the last check
+    clock.now += 0.1
+    assert get().VALUE == 3
+
+
+def test_an_unchanged_file_restarts_the_interval(tmp_path, clock):
+    path = write(tmp_path / "steady.py", "VALUE = 1\n", mtime=10**18)
+    get = lambda: loader.import_handler_module("steady", [str(tmp_path)], check_interval=5)
+    first = get()
+    clock.now += 6
+    assert get() is first                       # stat'ed: unchanged, checked again now
+    write(path, "VALUE = 2\n", mtime=2 * 10**18)
+    clock.now += 4
+    assert get() is first                       # 4 s after that check
+    clock.now += 1
+    assert get().VALUE == 2
+
+
+def test_interval_zero_stats_on_every_call(tmp_path, clock):
+    path = write(tmp_path / "eager.py", "VALUE = 1\n", mtime=10**18)
+    assert loader.import_handler_module("eager", [str(tmp_path)], check_interval=0).VALUE == 1
+    write(path, "VALUE = 2\n", mtime=2 * 10**18)
+    assert loader.import_handler_module("eager", [str(tmp_path)], check_interval=0).VALUE == 2
+
+
+def test_a_record_is_one_generation(tmp_path, clock):
+    """``Loaded.current`` answers None once the file is reloaded, for whoever kept the record
+    (the handlers plugin remembers resolved handlers by it)."""
+    path = write(tmp_path / "gen.py", "VALUE = 1\n", mtime=10**18)
+    record = loader.loaded_handler_module("gen", [str(tmp_path)])
+    assert record.current() is record.module
+    assert record.current(check_interval=5) is record.module
+    write(path, "VALUE = 2\n", mtime=2 * 10**18)
+    assert record.current(check_interval=5) is record.module    # not checked yet
+    assert record.current(autoreload=False) is record.module
+    assert record.current() is None                             # the file changed
+    newer = loader.loaded_handler_module("gen", [str(tmp_path)])
+    assert newer is not record and newer.module.VALUE == 2
+    assert record.current(autoreload=False) is None             # no longer the loaded one
+    assert newer.current(check_interval=5) is newer.module
+
+
 def test_failed_reload_keeps_the_previous_module_importable(tmp_path):
     path = write(tmp_path / "flaky.py", "VALUE = 1\n", mtime=10**18)
     first = loader.import_handler_module("flaky", [str(tmp_path)])

@@ -59,15 +59,17 @@ def test_content_type_set_only_when_code_assigned_it(tmp_path):
 
 def test_python_debug_and_autoreload_are_the_kernels(tmp_path):
     """A site without the handlers plugin still has them (the publisher and PSP read them)."""
-    text = "PythonDebug On\nPythonAutoReload Off\n"
+    text = "PythonDebug On\nPythonAutoReload Off\nPythonAutoReloadInterval 2.5\n"
     assert config_errors(tmp_path, text, plugins=["static", "publisher"]) == []
     site = build_site(tmp_path, text, plugins=["static"])
     assert site.main_server.config["PythonDebug"] is True
     assert site.main_server.config["PythonAutoReload"] is False
+    assert site.main_server.config["PythonAutoReloadInterval"] == 2.5
     from kernel.config.python_directives import PYTHON_DIRECTIVES
     from plugins.handlers.directives import DIRECTIVES as HANDLERS
-    assert {d.name for d in PYTHON_DIRECTIVES} == {"PythonDebug", "PythonAutoReload"}
-    assert not {"PythonDebug", "PythonAutoReload"} & {d.name for d in HANDLERS}
+    kernels = {"PythonDebug", "PythonAutoReload", "PythonAutoReloadInterval"}
+    assert {d.name for d in PYTHON_DIRECTIVES} == kernels
+    assert not kernels & {d.name for d in HANDLERS}
 
 
 def test_no_plugin_sets_underscored_request_attributes():

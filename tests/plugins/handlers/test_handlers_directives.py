@@ -98,6 +98,10 @@ def test_handler_module_entries_are_silent(tmp_path):
     ('PythonPath "sys.path+["', "PythonPath"),
     ("PythonDebug maybe", "On or Off"),
     ("PythonImport a::b::c main", "expected module or module::function"),
+    ("PythonAutoReloadInterval soon", "takes seconds >= 0"),
+    ("PythonAutoReloadInterval -1", "takes seconds >= 0"),
+    ("PythonAutoReloadInterval inf", "takes seconds >= 0"),
+    ("PythonAutoReloadInterval nan", "takes seconds >= 0"),
 ])
 def test_bad_values_are_config_errors_with_location(tmp_path, line, message):
     site = make_site(tmp_path, "\n%s\n" % line)
@@ -111,6 +115,25 @@ def test_bad_values_are_config_errors_with_location(tmp_path, line, message):
 def test_server_only_directives_refused_in_sections(tmp_path, directive):
     site = make_site(tmp_path, f"<Directory {tmp_path}>\n  {directive} On\n</Directory>\n")
     assert "not allowed" in str(site.errors[0])
+
+
+def test_autoreload_interval_default_per_directory_and_htaccess(tmp_path):
+    """1 s unless set; an inner section or a FileInfo .htaccess sets its own."""
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / ".htaccess").write_text("PythonAutoReloadInterval 0\n")
+    site = make_site(tmp_path, f"""
+<Directory {tmp_path}/inner>
+    PythonAutoReloadInterval 0.25
+</Directory>
+<Directory {tmp_path}/open>
+    AllowOverride FileInfo
+</Directory>
+""")
+    assert site.errors == []
+    assert config_for(site, str(tmp_path / "x.py"))["PythonAutoReloadInterval"] == 1.0
+    assert config_for(site, str(tmp_path / "inner" / "x.py"))["PythonAutoReloadInterval"] == 0.25
+    assert config_for(site, str(tmp_path / "open" / "x.py"))["PythonAutoReloadInterval"] == 0
 
 
 def test_options_merge_by_key_and_empty_value_removes(tmp_path):

@@ -77,7 +77,7 @@ def site(tmp_path_factory):
     (root / "lib").mkdir()
     (root / "lib" / "h.py").write_text(textwrap.dedent(HANDLERS))
     (root / "lib" / "startup.py").write_text("CALLED = []\ndef init():\n    CALLED.append('init')\n")
-    for name in ("stack", "ext", "phases", "options", "logged", "reload"):
+    for name in ("stack", "ext", "phases", "options", "logged", "reload", "reload_later"):
         (root / name).mkdir()
     (root / "site.conf").write_text(textwrap.dedent(f'''
         DocumentRoot "{root}"
@@ -111,6 +111,11 @@ def site(tmp_path_factory):
         </Directory>
         <Directory "{root}/reload">
             PythonHandler page
+            PythonAutoReloadInterval 0
+        </Directory>
+        <Directory "{root}/reload_later">
+            PythonHandler page
+            PythonAutoReloadInterval 3600
         </Directory>
     '''))
     return root
@@ -158,6 +163,18 @@ def test_autoreload_over_http(port, site):
     page.write_text("def handler(req):\n    req.write('two')\n    return 0\n")
     os.utime(page, ns=(2 * 10**18, 2 * 10**18))
     assert get(port, "/reload/x").text == "two"
+
+
+def test_autoreload_interval_over_http(port, site):
+    """PythonAutoReloadInterval 3600: the file was just stat'ed, a change waits an hour (the
+    in-process tests step a clock past the interval)."""
+    page = site / "reload_later" / "page.py"
+    page.write_text("def handler(req):\n    req.write('one')\n    return 0\n")
+    os.utime(page, ns=(10**18, 10**18))
+    assert get(port, "/reload_later/x").text == "one"
+    page.write_text("def handler(req):\n    req.write('two')\n    return 0\n")
+    os.utime(page, ns=(2 * 10**18, 2 * 10**18))
+    assert get(port, "/reload_later/x").text == "one"
 
 
 def test_missing_plugin_handler_is_reported_by_check(tmp_path):
