@@ -68,25 +68,28 @@ def server_stop(site):
 @hookimpl(tryfirst=True)
 def post_read_request(req):
     """mod_status: the request is counted in flight on this worker's scoreboard slot (with
-    ExtendedStatus On, its client and request line too)."""
+    ExtendedStatus On, its client and request line too, since the time it arrived)."""
     if req.prev is not None or req.main is not None:
         return None             # an internal redirect or sub-request: the same request
     b = _board or board()
-    line = None
     if req.site.state.get("status.extended"):
-        line = ("%s\0%s %s %s" % (req.useragent_ip, req.method, req.unparsed_uri,
-                                  req.protocol)).encode("latin-1", "replace")
-    req.plugin_state["status.entry"] = b.begin(line)
+        line = ("%s\0%s" % (req.useragent_ip, req.the_request)).encode("latin-1", "replace")
+        req.plugin_state["status.entry"] = b.begin(line, req.request_time)
+    else:
+        req.plugin_state["status.entry"] = b.begin(None)
     return None
+
+
+_NOT_BEGUN = object()
 
 
 @hookimpl(trylast=True)
 def log_transaction(req):
     """mod_status: the request is counted served, with its bytes, and leaves the in-flight
     table."""
-    state = req.plugin_state
-    if "status.entry" in state:
-        _board.end(state.pop("status.entry"), req.bytes_sent)
+    entry = req.plugin_state.pop("status.entry", _NOT_BEGUN)
+    if entry is not _NOT_BEGUN:
+        _board.end(entry, req.bytes_sent)
     return None
 
 

@@ -105,17 +105,25 @@ class Board:
         raise RuntimeError("scoreboard full: more than %d workers" % self.slots)
 
     # -- the hot path: this worker's stores -------------------------------------------------
-    def begin(self, line):
+    def begin(self, line, began=None):
         """A request starts: returns its entry index (None when the table is full or not
-        kept). ``line`` is bytes, or None for ExtendedStatus Off."""
-        self.busy += 1
-        _pack_q(self.map, self.busy_at, self.busy)
+        kept). ``line`` is bytes (``client\\0request line``), or None for ExtendedStatus Off;
+        ``began``: when it arrived (the request's own time; default now). The line is
+        stored up to ``LINE`` bytes with a NUL after it, not padded: the reader stops there."""
+        busy = self.busy = self.busy + 1
+        mapping = self.map
+        _pack_q(mapping, self.busy_at, busy)
         if line is None or not self.free:
             return None
         entry = self.free.pop()
-        at = self.entries_at + entry * ENTRY_SIZE
-        self.map[at + 8:at + ENTRY_SIZE] = line[:LINE].ljust(LINE, b"\0")
-        _pack_d(self.map, at, _now())           # last: the entry is now valid
+        at = self.entries_at + entry * ENTRY_SIZE + 8
+        size = len(line)
+        if size < LINE:
+            mapping[at + size] = 0
+        else:
+            line, size = line[:LINE], LINE
+        mapping[at:at + size] = line
+        _pack_d(mapping, at - 8, _now() if began is None else began)   # last: now valid
         return entry
 
     def end(self, entry, sent):
@@ -148,8 +156,9 @@ class Board:
                 at = base + COUNTER_SIZE + entry * ENTRY_SIZE
                 (began,) = START.unpack_from(self.map, at)
                 if began:
-                    raw = bytes(self.map[at + START.size:at + ENTRY_SIZE]).rstrip(b"\0")
-                    client, _, request = raw.partition(b"\0")
+                    raw = bytes(self.map[at + START.size:at + ENTRY_SIZE])
+                    client, _, rest = raw.partition(b"\0")
+                    request = rest.partition(b"\0")[0]     # a shorter line ends with a NUL
                     requests.append({"age": max(0.0, now - began),
                                      "client": client.decode("latin-1"),
                                      "request": request.decode("latin-1")})

@@ -65,3 +65,19 @@ def test_a_full_request_table_still_counts(tmp_path):
         board.end(entry, 1)
     (me,) = board.workers()
     assert (me["busy"], me["accesses"], me["requests"]) == (0, ENTRIES + 3, [])
+
+
+def test_a_reused_entry_shows_only_its_own_line_and_time(tmp_path):
+    """Lines are stored with a NUL after them, not padded: a shorter line written over a
+    longer one in the same entry reads back alone; too long a line is cut at LINE bytes."""
+    from plugins.status.scoreboard import LINE
+    board = Board()
+    board.end(board.begin(b"192.0.2.10\0GET /a/rather/long/path?with=query HTTP/1.1"), 1)
+    entry = board.begin(b"10.0.0.1\0GET / HTTP/1.1", 1000.0)
+    (me,) = board.workers()
+    assert [(r["client"], r["request"]) for r in me["requests"]] == [("10.0.0.1", "GET / HTTP/1.1")]
+    assert me["requests"][0]["age"] > 1e9          # counted from the time given
+    board.end(entry, 1)
+    board.begin(b"c\0GET /" + b"x" * 1000)
+    (me,) = board.workers()
+    assert me["requests"][0]["request"] == "GET /" + "x" * (LINE - len("c\0GET /"))
