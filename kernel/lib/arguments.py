@@ -5,6 +5,8 @@ it with."""
 import inspect
 import weakref
 
+from .forms import FieldStorage
+
 
 class Parameters:
     """What a callable accepts by keyword: ``names``, ``required`` (no default), ``var_keyword``."""
@@ -65,6 +67,17 @@ def form_arguments(fs):
     """{name: value} of a FieldStorage: uploads as Field objects, others as plain str (their
     ``.value``, as mod_python passed them); a name given several times maps to the list of
     its values."""
+    pairs = fs._unbuilt_pairs() if isinstance(fs, FieldStorage) else None
+    if pairs is not None:       # a query string only: plain str values, no fields made
+        found = {}
+        for name, value in pairs:
+            if name not in found:
+                found[name] = value
+            elif type(found[name]) is list:     # values are str: a list is a repeated name
+                found[name].append(value)
+            else:
+                found[name] = [found[name], value]
+        return found
     grouped = {}
     for field in fs.list:
         grouped.setdefault(field.name, []).append(field if field.filename else field.value)
@@ -79,14 +92,23 @@ def bind_form(obj, fs, **extra):
     parameter stays unfilled.
     """
     params = accepted_parameters(obj)
-    kwargs = {name: value for name, value in form_arguments(fs).items()
-              if name not in extra and (params.var_keyword or name in params.names)}
-    # As in mod_python, **kwargs receives ``req`` too when no parameter names it.
-    kwargs.update((name, value) for name, value in extra.items()
-                  if name in params.names or params.var_keyword)
-    missing = [name for name in params.required if name not in kwargs]
-    if missing:
-        raise MissingArgument(obj, missing)
+    fields = form_arguments(fs)
+    if params.var_keyword:
+        # As in mod_python, **kwargs receives ``req`` too when no parameter names it.
+        kwargs = {name: value for name, value in fields.items() if name not in extra}
+        kwargs.update(extra)
+    else:
+        names = params.names
+        kwargs = {}
+        for name, value in fields.items():
+            if name in names and name not in extra:
+                kwargs[name] = value
+        for name, value in extra.items():
+            if name in names:
+                kwargs[name] = value
+    for name in params.required:
+        if name not in kwargs:
+            raise MissingArgument(obj, [name for name in params.required if name not in kwargs])
     return kwargs
 
 

@@ -23,6 +23,7 @@ MAX_PARTS = 1000            # parts in one multipart body; more is a 400, not a 
 SPOOL_SIZE = 1 << 16        # an upload moves to a temporary file past this size
 READ_BLOCK = 65536
 _FIELD_SEPARATOR = re.compile(rb"[&;]")
+_TEXT_FIELD_SEPARATOR = re.compile(r"[&;]")
 
 
 def _decode(raw, charset="utf-8"):
@@ -50,6 +51,22 @@ def _pairs(data, keep_blank_values, strict_parsing):
     return pairs
 
 
+def _plain_pairs(qs, keep_blank_values, strict_parsing):
+    """``_pairs`` for an ASCII query string with nothing to decode (no ``%``, no ``+``): the
+    fields are the text itself, so no round trip through bytes (most query strings)."""
+    pairs = []
+    for field in _TEXT_FIELD_SEPARATOR.split(qs) if ";" in qs else qs.split("&"):
+        if not field:
+            continue
+        name, eq, value = field.partition("=")
+        if not eq and strict_parsing:
+            raise ValueError("bad query field: %r" % field.encode())
+        if not value and not keep_blank_values:
+            continue
+        pairs.append((name, value))
+    return pairs
+
+
 def parse_qsl(qs, keep_blank_values=0, strict_parsing=0, charset="utf-8"):
     """A query string as a list of (name, value) pairs: str in, str out; bytes in, bytes out.
 
@@ -57,6 +74,8 @@ def parse_qsl(qs, keep_blank_values=0, strict_parsing=0, charset="utf-8"):
     ``keep_blank_values``; ``strict_parsing`` raises ValueError for such a field.
     """
     if isinstance(qs, str):
+        if charset == "utf-8" and qs.isascii() and "%" not in qs and "+" not in qs:
+            return _plain_pairs(qs, keep_blank_values, strict_parsing)
         data = qs.encode("utf-8", "surrogateescape")
         return [(_decode(n, charset), _decode(v, charset))
                 for n, v in _pairs(data, keep_blank_values, strict_parsing)]
@@ -153,7 +172,15 @@ class FieldStorage:
 
     def __init__(self, req, keep_blank_values=0, strict_parsing=0, file_callback=None,
                  field_callback=None):
-        self.list = FieldList()
+        args = req.args
+        if req.method != "POST" and not strict_parsing and (not args or args.isascii()):
+            # Nothing to read and nothing parsing could refuse: the fields are made from the
+            # query string (as it is now) when first asked for, and the publisher binds its
+            # arguments from the pairs without making them at all.
+            self._list = None
+            self._query = args, keep_blank_values
+            return
+        self._list = FieldList()
         try:
             if req.args:
                 self._add_pairs(parse_qsl(req.args, keep_blank_values, strict_parsing))
@@ -182,7 +209,30 @@ class FieldStorage:
             raise SERVER_RETURN(C.HTTP_NOT_IMPLEMENTED)
 
     def _add_pairs(self, pairs):
-        self.list.extend(StringField(value, name) for name, value in pairs)
+        self._list.extend([StringField(value, name) for name, value in pairs])
+
+    @property
+    def list(self):
+        """The fields in submission order (a :class:`FieldList`)."""
+        fields = self._list
+        if fields is None:
+            fields = self._list = FieldList()
+            args, keep_blank_values = self._query
+            if args:
+                self._add_pairs(parse_qsl(args, keep_blank_values))
+        return fields
+
+    @list.setter
+    def list(self, fields):
+        self._list = fields
+
+    def _unbuilt_pairs(self):
+        """The (name, value) str pairs of a query-string-only form whose fields were never
+        asked for (all plain values, in order), else None: binding arguments needs no more."""
+        if self._list is not None:
+            return None
+        args, keep_blank_values = self._query
+        return parse_qsl(args, keep_blank_values) if args else []
 
     def _read_multipart(self, blocks, boundary, length, file_callback, field_callback):
         """Stream the parts (multipart.MultipartError is a ValueError: 400)."""
