@@ -22,7 +22,7 @@ from greenphase import BadCredentials, NoCredentials
 from . import authz
 from .credentials import add_challenge, charset, decoded_credentials
 from .directives import DIRECTIVES, policy
-from .plan import plan_of
+from .plan import PLAN_KEYS, plan_of
 from .userfiles import FileError, decoy_hash, password_matches, stored_hash
 
 
@@ -37,14 +37,11 @@ def apache_modules():
             "authz_groupfile", "authz_host")
 
 
+# Each hook finds its plan with ``memo.get(PLAN_KEYS.get(method)) or plan_of(req)``: the
+# remembered plan without a function call (a made-up method has no key, so no plan).
+
 # Outcomes that refuse the request before anyone logs in (a "not denied" is not granted).
 _REFUSED = (authz.DENIED, authz.NEUTRAL)
-
-
-def _outcome(req, plan):
-    """The Require outcome for ``req`` (the plan's constant, or its folded function asked)."""
-    outcome = plan.outcome
-    return outcome if outcome.__class__ is str else outcome(req)
 
 
 def _deny(req):
@@ -68,7 +65,7 @@ def access_checker(req):
     """Apache's access_checker (Order/Allow/Deny) and access_checker_ex (Require before
     anyone logged in), joined as Satisfy says."""
     _forget_peeked_user(req)
-    plan = plan_of(req)
+    plan = req.dir_config.memo.get(PLAN_KEYS.get(req.method)) or plan_of(req)
     permits = plan.permits
     if permits is not None:
         if not permits(req):
@@ -85,7 +82,7 @@ def access_checker(req):
 
 @hookimpl
 def auth_required(req):
-    plan = plan_of(req)
+    plan = req.dir_config.memo.get(PLAN_KEYS.get(req.method)) or plan_of(req)
     permits = plan.permits
     if permits is not None and plan.satisfy_any and permits(req):
         return False
@@ -98,7 +95,7 @@ def auth_required(req):
 def _basic_credentials(req):
     """(user, password) of an ``AuthType Basic`` request, or the status to answer: None when
     the resource is not Basic, 500 without AuthName, 401 without usable credentials."""
-    plan = plan_of(req)
+    plan = req.dir_config.memo.get(PLAN_KEYS.get(req.method)) or plan_of(req)
     if not plan.basic:
         return None
     if not plan.realm:
@@ -174,8 +171,11 @@ def _check_password_file(req, name, password):
 def auth_checker(req):
     """mod_authz_core with a user: 401 on refusal so the browser asks again (403 when the
     resource has no AuthType to ask with)."""
+    plan = req.dir_config.memo.get(PLAN_KEYS.get(req.method)) or plan_of(req)
+    outcome = plan.outcome
     try:
-        outcome = _outcome(req, plan_of(req))
+        if outcome.__class__ is not str:
+            outcome = outcome(req)
     except FileError as exc:
         req.log_error("AuthGroupFile: %s" % exc)
         return C.HTTP_INTERNAL_SERVER_ERROR
@@ -201,7 +201,7 @@ def get_basic_auth_pw(req):
     """The Basic password (str), setting ``req.user`` and ``req.ap_auth_type``; None when the
     resource is not ``AuthType Basic`` with an AuthName, or the header is missing or unusable
     (then the challenge is queued for a 401)."""
-    plan = plan_of(req)
+    plan = req.dir_config.memo.get(PLAN_KEYS.get(req.method)) or plan_of(req)
     if not plan.basic:
         return None
     if not plan.realm:

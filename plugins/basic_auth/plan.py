@@ -12,7 +12,7 @@ from greenphase import constants as C
 from .folding import outcome_for
 
 # Memo keys per method, made once (a made-up method gets a plan that is not remembered).
-_KEYS = {method: "basic_auth.plan " + method for method in C.METHODS}
+PLAN_KEYS = {method: "basic_auth.plan " + method for method in C.METHODS}
 
 
 class Plan:
@@ -37,7 +37,7 @@ class Plan:
 def plan_of(req):
     """The plan of ``req``'s merged configuration for its method."""
     method = req.method
-    key = _KEYS.get(method)
+    key = PLAN_KEYS.get(method)
     memo = req.dir_config.memo
     if key is not None:
         plan = memo.get(key)
