@@ -1,6 +1,6 @@
 """Where greenphase's time per request goes: py-spy and cProfile on a server under wrk load.
 
-For each path (hello, publisher, static), on a server started as bench/run.py starts it but as one
+For each path (hello, publisher, static, auth), on a server started as bench/run.py starts it but as one
 process (`greenphase serve --single`: the server core each worker runs, without the arbiter):
   1. CPU µs per request without any profiler: the server's utime+stime over a wrk run divided
      by the requests wrk completed; the same for the bare ceiling (bench/baseline_server.py);
@@ -12,11 +12,12 @@ process (`greenphase serve --single`: the server core each worker runs, without 
      and its self time per request charged the same way (inflated by cProfile's overhead:
      read the ranks and the call counts, take the µs from py-spy).
 Shares are scaled to the µs per request of step 1. Groups: GROUPS below.
-Usage: bench/hotpath_profile.py [--duration 8] [--native] [--only hello|publisher|static] [--top 25]
+Usage: bench/hotpath_profile.py [--duration 8] [--native] [--only hello|publisher|static|auth] [--top 25]
 Needs wrk and py-spy (.venv/bin/pip install py-spy; as root it can attach).
 """
 
 import argparse
+import base64
 import collections
 import os
 import pstats
@@ -38,7 +39,10 @@ HERE = Path(__file__).resolve().parent
 # the arbiter is a forked child leaving with os._exit), and CPU per request is one process's.
 SINGLE = ("--single",)
 PATHS = {"hello": "/hello/myscript.py", "publisher": "/pub/funcs.py/hello?name=bench",
-         "static": "/static/page.html"}
+         "static": "/static/page.html", "auth": "/auth/protected.py"}
+# Request headers wrk sends for a path (to the ceiling too, so both parse the same request):
+# the tutorial's basic-auth hello with the spam/eggs credentials bench/run.py sends.
+HEADERS = {"auth": ("Authorization: Basic " + base64.b64encode(b"spam:eggs").decode(),)}
 OURS = ("/kernel/", "/plugins/", "/mod_python/", "/bench/site/")
 
 # (group, file substring or "", function-name regex): the first rule matching the charged
@@ -131,9 +135,10 @@ def pin_server(server):
             os.sched_setaffinity(pid, SERVER_CPU)
 
 
-def wrk_count(url, duration, connections):
+def wrk_count(url, duration, connections, headers=()):
     """Requests completed by a wrk run."""
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(duration)}s", url],
+    extra = [word for header in headers for word in ("-H", header)]
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(duration)}s", *extra, url],
                          capture_output=True, text=True, check=True, preexec_fn=pin_tools).stdout
     return int(re.search(r"(\d+) requests in", out).group(1))
 
@@ -141,12 +146,12 @@ def wrk_count(url, duration, connections):
 def cpu_per_request(server, url, args, runs=3):
     """Median over `runs` wrk runs of CPU µs per request, and of req/s."""
     pin_server(server)
-    wrk_count(url, 2, args.connections)                 # warm-up
+    wrk_count(url, 2, args.connections, args.headers)   # warm-up
     pids = server.pids()
     per, rates = [], []
     for _ in range(runs):
         before = cpu_seconds(pids)
-        done = wrk_count(url, args.duration / 2, args.connections)
+        done = wrk_count(url, args.duration / 2, args.connections, args.headers)
         per.append((cpu_seconds(pids) - before) / done * 1e6)
         rates.append(done / int(args.duration / 2))
     return statistics.median(per), statistics.median(rates)
@@ -163,7 +168,7 @@ def py_spy(server, url, args, workdir):
     spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                            preexec_fn=pin_tools)
     time.sleep(0.5)                     # py-spy attaches before the load starts
-    wrk_count(url, args.duration, args.connections)
+    wrk_count(url, args.duration, args.connections, args.headers)
     _, err = spy.communicate(timeout=60)
     if spy.returncode:
         raise RuntimeError("py-spy failed: " + err[-2000:])
@@ -196,8 +201,9 @@ def cprofile(url, args, workdir):
     pin_server(server)
     try:
         # the warm-up is profiled too: calls per request count both runs' requests
-        done = wrk_count(url.replace("PORT", str(port)), 2, args.connections)
-        done += wrk_count(url.replace("PORT", str(port)), args.duration, args.connections)
+        done = wrk_count(url.replace("PORT", str(port)), 2, args.connections, args.headers)
+        done += wrk_count(url.replace("PORT", str(port)), args.duration, args.connections,
+                          args.headers)
     finally:
         server.stop()
     if not prof.exists():
@@ -242,6 +248,7 @@ def cprofile_charges(stats):
 
 
 def report(name, path, args, workdir):
+    args.headers = HEADERS.get(name, ())
     lines = [f"## {name}: GET {path}", ""]
     ceiling = servers.start_ceiling(servers.free_port(), workdir)
     try:
