@@ -6,7 +6,7 @@ lists are keys of their own). Each entry remembers where it was declared.
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from greenphase import DECLINED, OK, OR_ALL, RSRC_CONF, Directive, append, flag, loader, update
 
@@ -52,6 +52,9 @@ class HandlerEntry:
     silent: bool = False          # PythonHandlerModule: a missing function is skipped
     file: str | None = None
     line: int | None = None
+    # The dispatcher's memo: directive -> what this entry resolved to (dispatch.py). Not part
+    # of the entry's value: equal entries compare equal whatever they have resolved.
+    resolved: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def parse(cls, text, directory=None, is_location=False, silent=False, file=None, line=None):

@@ -1,5 +1,5 @@
-"""Running the handler list of one phase: import, resolve, call, and mod_python's rules for
-what a result means to the rest of the list."""
+"""Running the handler list of one phase: resolve each entry (``resolution.py``), call it, and
+mod_python's rules for what a result means to the rest of the list."""
 
 import traceback
 
@@ -8,15 +8,11 @@ import gevent
 from greenphase import SERVER_RETURN, ClientGone, PhaseError, apply_server_return, loader
 from greenphase import constants as C
 
-from .directives import CONTINUE, HANDLER_DIRECTIVES, default_function
+from . import resolution
+from .directives import CONTINUE
+from .resolution import follow, resolve  # noqa: F401  (follow: mod_python.apache's resolve_object)
 
 SKIPPED = object()      # a silent entry whose module lacks the phase's function
-_DEFAULT_FUNCTION = {directive: default_function(directive) for directive in HANDLER_DIRECTIVES}
-
-# site.state key of {(module, function): callable or None}: what the named_handler hook
-# answered, asked once per name (a plain dict that dies with the site: no weak look-up).
-NAMED = "handlers.named"
-_search_dirs = {}       # (directory, PythonPath) -> search directories
 
 
 class InvalidResult(TypeError):
@@ -26,8 +22,10 @@ class InvalidResult(TypeError):
 class HandlerList:
     """``req.hlist``: the cursor over the running phase's handlers."""
 
+    __slots__ = ("_entries", "_index")
+
     def __init__(self, entries):
-        self._entries = list(entries)
+        self._entries = entries     # a tuple until req.add_handler appends (then a list)
         self._index = 0
 
     @property
@@ -58,6 +56,8 @@ class HandlerList:
         self._index += 1
 
     def append(self, entry):
+        if type(self._entries) is not list:
+            self._entries = list(self._entries)
         self._entries.append(entry)
 
 
@@ -75,13 +75,14 @@ def run(req, directive, entries):
     go_on = CONTINUE[directive]
     result = None
     try:
-        while (entry := hlist.entry) is not None:
-            outcome = call(req, directive, entry)
+        # hlist's own fields, not its properties: a handler may append to the list.
+        while hlist._index < len(hlist._entries):
+            outcome = call(req, directive, hlist._entries[hlist._index])
             if outcome is not SKIPPED:
                 result = outcome
                 if result not in go_on:
                     break
-            hlist.next()
+            hlist._index += 1
     finally:
         req.phase = None
         req.plugin_state["handlers.hlist"] = None
@@ -150,7 +151,7 @@ def _internal(filename):
     return filename in _INTERNAL_FILES or filename.startswith("<frozen importlib")
 
 
-_INTERNAL_FILES = {__file__, loader.__file__}
+_INTERNAL_FILES = {__file__, resolution.__file__, loader.__file__}
 
 
 def invalid_result_message(where, result):
@@ -158,92 +159,6 @@ def invalid_result_message(where, result):
             "expected <class 'int'>. A handler must return an int such as apache.OK, "
             "apache.DECLINED, apache.DONE or an HTTP status like apache.HTTP_FORBIDDEN "
             "(a function without a return statement returns None)." % (where, type(result)))
-
-
-def resolve(req, directive, entry):
-    """The callable for ``entry`` in this phase (None: a silent entry's function is missing)."""
-    name = entry.object or _DEFAULT_FUNCTION.get(directive) or default_function(directive)
-    named = named_handler(req.site, entry.module, name)
-    if named is not None:
-        return named
-    if entry.module.startswith("mod_python."):
-        if entry.silent:
-            return None
-        raise ImportError(unresolved_message(entry.module, name))
-    config = req.dir_config
-    log = None
-    if config["PythonDebug"]:
-        log = lambda message: req.log_error(message, C.APLOG_NOTICE)  # noqa: E731
-    module = loader.import_handler_module(entry.module, search_dirs(entry, config["PythonPath"]),
-                                          autoreload=config["PythonAutoReload"], log=log,
-                                          check_interval=config["PythonAutoReloadInterval"] or 0)
-    return walk(req, module, name, entry.silent)
-
-
-def named_key(module, function):
-    """What the named_handler hook is asked: 'mod_python.publisher', or 'mod::function' for
-    other functions than ``handler``."""
-    return module if function == "handler" else "%s::%s" % (module, function)
-
-
-def named_handler(site, module, function):
-    answers = site.state.get(NAMED)
-    if answers is None:
-        answers = site.state[NAMED] = {}
-    key = (module, function)
-    try:
-        return answers[key]
-    except KeyError:
-        answer = answers[key] = site.hook.named_handler(name=named_key(module, function))
-        return answer
-
-
-def unresolved_message(module, function):
-    return ("no enabled plugin provides %r: mod_python's own handler modules are plugins in "
-            "greenphase (is the plugin installed and enabled?)" % named_key(module, function))
-
-
-def search_dirs(entry, python_path):
-    """The directive's directory (not for <Location>), then the PythonPath directories."""
-    key = (entry.directory, python_path)
-    dirs = _search_dirs.get(key)
-    if dirs is None:
-        dirs = [entry.directory] if entry.directory else []
-        if python_path:
-            dirs += [d for d in loader.python_path(python_path) if d not in dirs]
-        dirs = _search_dirs[key] = tuple(dirs)
-    return dirs
-
-
-def follow(module, dotted, arg, silent):
-    """``dotted`` ('a.b.c') inside ``module``; a class passed through on the way is
-    instantiated with ``arg`` (mod_python's rule). Missing: AttributeError, or None when
-    ``silent``. Also behind ``mod_python.apache.resolve_object``."""
-    obj = module
-    for part in dotted.split("."):
-        if isinstance(obj, type):
-            obj = obj(arg)
-        try:
-            obj = getattr(obj, part)
-        except AttributeError:
-            if silent:
-                return None
-            raise AttributeError("module '%s' contains no '%s'"
-                                 % (getattr(module, "__file__", module), dotted)) from None
-    return obj
-
-
-def walk(req, module, dotted, silent):
-    """Follow ``Class.method``: a class passed through is instantiated with the request."""
-    if "." not in dotted:
-        found = getattr(module, dotted, None)     # the common case: a plain function name
-        if found is not None:
-            return found
-    obj = follow(module, dotted, req, silent)
-    if obj is None and not silent:      # mod_python: a name bound to None is no handler (500)
-        raise TypeError("'%s' in module '%s' is None, not a callable"
-                        % (dotted, getattr(module, "__file__", module.__name__)))
-    return obj
 
 
 def traceback_text(exc):

@@ -4,7 +4,7 @@ from functools import reduce
 
 from greenphase import PHASE_NAMES, ConfigError, loader
 
-from . import dispatch
+from . import dispatch, resolution
 from .directives import HANDLER_DIRECTIVES, default_function
 
 
@@ -63,9 +63,9 @@ def check_named_handlers(site):
                    for entry in values.get("PythonHandlerModule", ())]
         for directive, entry, function in checks:
             if entry.module.startswith("mod_python.") and \
-                    dispatch.named_handler(site, entry.module, function) is None:
+                    resolution.named_handler(site, entry.module, function) is None:
                 errors.append(ConfigError("%s %s: %s" % (
-                    directive, entry.handler, dispatch.unresolved_message(entry.module, function)),
+                    directive, entry.handler, resolution.unresolved_message(entry.module, function)),
                     entry.file, entry.line))
     return sorted(errors, key=lambda e: (e.file, e.line))
 
