@@ -9,6 +9,7 @@ its ``Satisfy``, and the Basic settings (AuthType, AuthName, AuthBasicCharset).
 
 from greenphase import constants as C
 
+from .authz import GRANTED, Block, Rule
 from .folding import outcome_for
 
 # Memo keys per method, made once (a made-up method gets a plan that is not remembered).
@@ -46,3 +47,46 @@ def plan_of(req):
         plan = memo[key] = Plan(req.dir_config, method)
         return plan
     return Plan(req.dir_config, method)
+
+
+def acting_phases(config):
+    """The phases this plugin acts in for requests under the merged ``config`` (the kernel's
+    per-configuration phase plan): ``check_user_id`` and ``auth_checker`` always (they run
+    only when some plugin requires a user, and then Basic's 401 and Require still apply);
+    ``auth_required`` when some method's Require may need a user (or Order/Allow/Deny
+    decide); ``access_checker`` when some method may be refused, or the resource is Basic
+    with a realm (a user read early by ``get_basic_auth_pw`` is forgotten there). Where
+    ``Require all granted`` is all there is, neither runs."""
+    phases = {"check_user_id", "auth_checker"}
+    if (config["AuthType"] or "").lower() == "basic" and config["AuthName"]:
+        phases.add("access_checker")
+    access = config["Require"]
+    if access is None:
+        return phases
+    if access.host is not None:
+        return phases | {"access_checker", "auth_required"}
+    outcomes = {outcome_for(access, method) for method in _methods_that_differ(access)}
+    if not all(isinstance(outcome, str) for outcome in outcomes):
+        phases.update(("access_checker", "auth_required"))
+    elif outcomes != {GRANTED}:
+        phases.add("access_checker")        # refused for some method, whoever asks
+    return phases
+
+
+_UNNAMED = "\0any other method"
+
+
+def _methods_that_differ(node):
+    """One method for each way the tree can answer: every name a ``<Limit>`` lists (HEAD is
+    GET to them) and one no list names."""
+    names = {"GET", _UNNAMED}
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Rule):
+            names.update(node.methods.names)
+        elif isinstance(node, Block):
+            stack.extend(node.children)
+        else:
+            stack.extend(node.rules)
+    return names
