@@ -72,6 +72,23 @@ def _same(a, b):
     return isinstance(b, str) and hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
+def rule_free(obj):
+    """True for the common objects that carry no rule, answered at once: a module (with no
+    module ``__getattr__`` or ``__code__`` that could make one up) and a plain function whose
+    body binds none; their attributes are their ``__dict__``. False: ask ``Guard._check``."""
+    kind = type(obj)
+    if kind is FunctionType:
+        found = obj.__dict__
+        return ("__auth__" not in found and "__access__" not in found
+                and "__auth_realm__" not in found and not bound_rule_names(obj.__code__))
+    if kind is ModuleType:
+        found = obj.__dict__
+        return ("__auth__" not in found and "__access__" not in found
+                and "__auth_realm__" not in found and "__getattr__" not in found
+                and "__code__" not in found)
+    return False
+
+
 class Guard:
     """The authentication state along one published path (credentials are parsed once)."""
 
@@ -81,22 +98,8 @@ class Guard:
         self.credentials = None
 
     def __call__(self, obj):
-        # The common objects answer at once when they carry no rule: a module (no module
-        # __getattr__ or __code__ that could make one up) and a plain function whose body
-        # binds none; their attributes are their __dict__.
-        kind = type(obj)
-        if kind is FunctionType:
-            found = obj.__dict__
-            if ("__auth__" not in found and "__access__" not in found
-                    and "__auth_realm__" not in found and not bound_rule_names(obj.__code__)):
-                return
-        elif kind is ModuleType:
-            found = obj.__dict__
-            if ("__auth__" not in found and "__access__" not in found
-                    and "__auth_realm__" not in found and "__getattr__" not in found
-                    and "__code__" not in found):
-                return
-        self._check(obj)
+        if not rule_free(obj):
+            self._check(obj)
 
     def notice(self, message):
         """Why a request was refused, in the error log (the traversal's ``log``)."""

@@ -7,6 +7,7 @@ from greenphase import constants as C
 from greenphase import FieldStorage, MissingArgument, bind_form, load_file
 
 from .access import Guard
+from .remembered import remember, remembered
 from .render import render
 from .traversal import locate_module, resolve
 
@@ -14,16 +15,25 @@ ALLOWED_METHODS = ("GET", "POST", "HEAD")
 MAX_CALLS = 100
 
 
-_EXTENSIONS = ("publisher", "extensions")   # key of our answer in the merged config's memo
+_SETTINGS = ("publisher", "settings")     # key of our answers in the merged config's memo
+
+
+def _settings(config):
+    """(extensions naming a module, autoreload, debug): a function of the merged
+    configuration alone, remembered there. The extensions: .py and those mapped to
+    mod_python."""
+    found = config.memo.get(_SETTINGS)
+    if found is None:
+        extensions = (".py",) + tuple(
+            ext for ext, name in config["AddHandler"].items() if name in C.PYTHON_HANDLERS)
+        found = config.memo[_SETTINGS] = (extensions, config["PythonAutoReload"] is not False,
+                                          bool(config["PythonDebug"]))
+    return found
 
 
 def handler_extensions(req):
     """Extensions naming a module: .py, those mapped to mod_python, the matched one."""
-    config = req.dir_config
-    exts = config.memo.get(_EXTENSIONS)
-    if exts is None:        # a function of the merged configuration alone
-        exts = config.memo[_EXTENSIONS] = (".py",) + tuple(
-            ext for ext, name in config["AddHandler"].items() if name in C.PYTHON_HANDLERS)
+    exts = _settings(req.dir_config)[0]
     if req.extension:
         ext = req.extension.lower()
         exts += (ext if ext.startswith(".") else "." + ext,)
@@ -35,15 +45,21 @@ def handler(req):
     if req.method not in ALLOWED_METHODS:
         return C.HTTP_METHOD_NOT_ALLOWED
 
-    located = req.filename and locate_module(req.filename, req.path_info or "",
-                                             handler_extensions(req), req.finfo)
+    extensions, autoreload, debug = _settings(req.dir_config)
+    if req.extension:
+        extensions = handler_extensions(req)
+    located = req.filename and locate_module(req.filename, req.path_info or "", extensions,
+                                             req.finfo)
     if not located:
         return C.HTTP_NOT_FOUND
     req.filename, object_path = located
-    module = load_file(req.filename, autoreload=req.dir_config["PythonAutoReload"] is not False,
-                       log=_debug_log(req))
-    guard = Guard(req)
-    obj = resolve(module, object_path, check=guard, log=guard.notice)
+    module = load_file(req.filename, autoreload=autoreload,
+                       log=_debug_log(req) if debug else None)
+    obj = remembered(module, object_path)
+    if obj is None:
+        guard = Guard(req)
+        obj = resolve(module, object_path, check=guard, log=guard.notice)
+        remember(module, object_path, obj)
 
     # A callable is called with the form; what it returns is published the same way, a
     # bounded number of times: an object whose call returns itself would else spin forever
@@ -77,9 +93,7 @@ MISSING_PAGE = """<!DOCTYPE html>
 
 def _debug_log(req):
     """With PythonDebug On, (re)loading a published module is logged."""
-    if req.dir_config["PythonDebug"]:
-        return lambda message: req.log_error("publisher: " + message, C.APLOG_NOTICE)
-    return None
+    return lambda message: req.log_error("publisher: " + message, C.APLOG_NOTICE)
 
 
 def _missing_argument(req, exc):

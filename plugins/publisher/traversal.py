@@ -119,7 +119,7 @@ def resolve(module, object_path, check=None, log=None):
     obj = module
     if check is not None:
         check(obj)
-    for i, part in enumerate(_parts(object_path)):
+    for i, part in enumerate(split_path(object_path)):
         if part.startswith("_"):
             _refuse(log, object_path, C.HTTP_FORBIDDEN, "%r starts with an underscore" % part)
         if i and not traversable(obj):
@@ -136,7 +136,7 @@ def resolve(module, object_path, check=None, log=None):
     return obj
 
 
-def _parts(object_path):
+def split_path(object_path):
     """``a/b.c`` -> (a, b, c), remembered (few paths, asked on every request)."""
     parts = _split.get(object_path)
     if parts is None:

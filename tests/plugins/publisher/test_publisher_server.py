@@ -181,3 +181,17 @@ def test_edited_module_is_reloaded(port, site):
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
     assert get(port, "/edited.py").text == "second version"
+
+
+def test_edited_module_serves_its_new_function(port, site):
+    path = site / "edited_named.py"
+    path.write_text("def hello(req, name):\n    return 'first ' + name\n")
+    assert get(port, "/edited_named.py/hello?name=a").text == "first a"
+    assert get(port, "/edited_named.py/hello?name=b").text == "first b"     # remembered
+    path.write_text("def hello(req, name):\n    return 'second ' + name\n"
+                    "hello.__auth__ = {'spam': 'eggs'}\n")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    assert get(port, "/edited_named.py/hello?name=c").status == 401
+    auth = {"Authorization": basic_auth_header("spam", "eggs")}
+    assert get(port, "/edited_named.py/hello?name=d", auth).text == "second d"
