@@ -289,10 +289,12 @@ class Connection(RawIO, RequestParsing):
     def serve_request(self, msg):
         """Build the request, run the pipeline; True when the connection may serve another."""
         head = Head.from_message(msg)
-        server = self.site.server_for(head.hostname, self.local_addr[1])
+        site = self.site
+        server = site.server_for(head.hostname, self.local_addr[1]) if site.vhosts \
+            else site.main_server
         resp = Response(self, msg.method == "HEAD")
         body = Body(self, msg, head.framing, msg.version, resp)
-        req = self.site.request_class(self.site, server, self, resp, head, body)
+        req = site.request_class(site, server, self, resp, head, body)
         # HTTP/1.0 has no chunked framing: what a 1.0 proxy in front made of this body may not
         # be what we made of it, so nothing more is read from this connection (RFC 9112 6.1).
         self.close_after = body.chunked and msg.version == "1.0"
@@ -319,7 +321,7 @@ class Connection(RawIO, RequestParsing):
         if self.aborted:
             raise ClientGone("Write failed, client closed connection.")
         if self.pending:
-            data = bytes(self.pending) + data
+            data = self.pending + data      # a new bytearray: one copy
             self.pending.clear()
         if self.flush_scheduled:
             # Everything queued goes out here: the hub callback would find nothing to send.

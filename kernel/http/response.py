@@ -142,7 +142,8 @@ class Response:
             self.filter.write(req, data, flush)
             return
         if data:
-            self.out.append(bytes(data))
+            # a copy of a bytearray or memoryview the caller may change; bytes stay as they are
+            self.out.append(data if type(data) is bytes else bytes(data))
             self.out_len += len(data)
         if flush:
             self.flush(req)
@@ -311,7 +312,8 @@ class Response:
             self.conn.send_raw(head + body)
         else:
             self.finished = True
-            self._send(req)
+            if self.out:
+                self._send(req)
             self.conn.send_raw(b"0\r\n\r\n" if self.chunked else b"")
         if self.content_length is not None and not self.header_only \
                 and not C.has_no_body(self.status_sent) and self.bytes_sent != self.content_length:
