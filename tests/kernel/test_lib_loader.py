@@ -221,6 +221,18 @@ def test_load_file_shares_the_cache_by_path(sites):
     assert loader.load_file(str(a / "page.html.py")).P == 1
 
 
+def test_load_file_names_are_normalised_and_relative_ones_follow_the_cwd(sites, monkeypatch):
+    """The normalised form of an absolute name is remembered; a relative one is not (it
+    depends on the working directory)."""
+    a, b = sites
+    assert loader.load_file(str(a) + "/./sub/../myscript.py") is \
+        loader.load_file(str(a / "myscript.py"))
+    monkeypatch.chdir(a)
+    assert loader.load_file("myscript.py").WHO == "a"
+    monkeypatch.chdir(b)
+    assert loader.load_file("myscript.py").WHO == "b"
+
+
 def test_load_file_any_extension_without_bytecode(tmp_path):
     path = write(tmp_path / "page.tmpl", "P = 'template'\n")
     assert loader.load_file(str(path)).P == "template"
