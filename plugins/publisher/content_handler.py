@@ -19,15 +19,16 @@ _SETTINGS = ("publisher", "settings")     # key of our answers in the merged con
 
 
 def _settings(config):
-    """(extensions naming a module, autoreload, debug): a function of the merged
-    configuration alone, remembered there. The extensions: .py and those mapped to
+    """(extensions naming a module, autoreload, check interval, debug): a function of the
+    merged configuration alone, remembered there. The extensions: .py and those mapped to
     mod_python."""
     found = config.memo.get(_SETTINGS)
     if found is None:
         extensions = (".py",) + tuple(
             ext for ext, name in config["AddHandler"].items() if name in C.PYTHON_HANDLERS)
-        found = config.memo[_SETTINGS] = (extensions, config["PythonAutoReload"] is not False,
-                                          bool(config["PythonDebug"]))
+        found = config.memo[_SETTINGS] = (
+            extensions, config["PythonAutoReload"] is not False,
+            config["PythonAutoReloadInterval"] or 0, bool(config["PythonDebug"]))
     return found
 
 
@@ -45,7 +46,7 @@ def handler(req):
     if req.method not in ALLOWED_METHODS:
         return C.HTTP_METHOD_NOT_ALLOWED
 
-    extensions, autoreload, debug = _settings(req.dir_config)
+    extensions, autoreload, interval, debug = _settings(req.dir_config)
     if req.extension:
         extensions = handler_extensions(req)
     located = req.filename and locate_module(req.filename, req.path_info or "", extensions,
@@ -53,7 +54,7 @@ def handler(req):
     if not located:
         return C.HTTP_NOT_FOUND
     req.filename, object_path = located
-    module = load_file(req.filename, autoreload=autoreload,
+    module = load_file(req.filename, autoreload=autoreload, check_interval=interval,
                        log=_debug_log(req) if debug else None)
     obj = remembered(module, object_path)
     if obj is None:

@@ -184,14 +184,18 @@ def test_decorated_function_needs_credentials(site):
     assert result == OK and req.body == b"secret"
 
 
-def test_autoreload_setting_is_passed_to_the_loader(site, monkeypatch):
+def test_autoreload_settings_are_passed_to_the_loader(site, monkeypatch):
     import plugins.publisher.content_handler as module
     seen = []
     real = module.load_file
-    monkeypatch.setattr(module, "load_file", lambda path, autoreload, log: seen.append(autoreload) or real(path, autoreload))
+    monkeypatch.setattr(module, "load_file", lambda path, autoreload, log, check_interval: seen.append(
+        (autoreload, check_interval)) or real(path, autoreload))
     call(site, "/funcs.py")
     call(site, "/funcs.py", config={"PythonAutoReload": False})
-    assert seen == [True, False]
+    call(site, "/funcs.py", config={"PythonAutoReloadInterval": 0})
+    call(site, "/funcs.py", config={"PythonAutoReloadInterval": 7.5})
+    # (FakeRequest's own configuration declares no interval: 0, every use)
+    assert seen == [(True, 0), (False, 0), (True, 0), (True, 7.5)]
 
 
 def test_debug_logs_module_loading(site):

@@ -60,6 +60,7 @@ PAGES = '''
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("pubsite")
     (root / "pages.py").write_text(textwrap.dedent(PAGES))
+    (root / "later").mkdir()
     (root / "set").mkdir()      # SetHandler: names without .py reach the publisher too
     (root / "set" / "pages.py").write_text(textwrap.dedent(PAGES))
     (root / "set" / "index.py").write_text("def index():\n    return 'set index'\n"
@@ -71,9 +72,14 @@ def site(tmp_path_factory):
             AddHandler mod_python .py
             PythonHandler mod_python.publisher
             PythonDebug On
+            # the edit tests request at once: every request looks at the file
+            PythonAutoReloadInterval 0
         </Directory>
         <Directory "{root}/set">
             SetHandler mod_python
+        </Directory>
+        <Directory "{root}/later">
+            PythonAutoReloadInterval 3600
         </Directory>
     '''))
     return root
@@ -195,3 +201,14 @@ def test_edited_module_serves_its_new_function(port, site):
     assert get(port, "/edited_named.py/hello?name=c").status == 401
     auth = {"Authorization": basic_auth_header("spam", "eggs")}
     assert get(port, "/edited_named.py/hello?name=d", auth).text == "second d"
+
+
+def test_edit_waits_for_the_reload_interval(port, site):
+    """PythonAutoReloadInterval 3600: the file was just looked at, a change waits an hour."""
+    path = site / "later" / "page.py"
+    path.write_text("def index():\n    return 'first'\n")
+    assert get(port, "/later/page.py").text == "first"
+    path.write_text("def index():\n    return 'second version'\n")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    assert get(port, "/later/page.py").text == "first"
