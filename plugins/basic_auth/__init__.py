@@ -22,7 +22,7 @@ from greenphase import BadCredentials, NoCredentials
 from . import authz
 from .credentials import add_challenge, charset, decoded_credentials
 from .directives import DIRECTIVES, policy
-from .plan import PLAN_KEYS, plan_of
+from .plan import PLAN_KEYS, acting_phases, plan_of
 from .userfiles import FileError, decoy_hash, password_matches, stored_hash
 
 
@@ -58,6 +58,13 @@ def phases_used(site):
     if any(key in values for values in site.config.value_sets() for key in keys):
         return None
     return ()
+
+
+@hookimpl
+def phases_for_config(site, config):
+    """The phases this plugin acts in under ``config`` (``plan.acting_phases``): none but the
+    authentication pair, which runs only when a user is required, where Require grants all."""
+    return acting_phases(config)
 
 
 @hookimpl(trylast=True)

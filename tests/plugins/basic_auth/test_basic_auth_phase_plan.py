@@ -2,9 +2,12 @@
 skips the others): a phase left out answers, for every method and client, what calling it
 would have answered, with nothing logged."""
 
+import base64
+import hashlib
 import itertools
 
 import plugins.basic_auth as ba
+from kernel.testing import Client, build_site
 from plugins.basic_auth.plan import acting_phases
 
 from support.basic_auth import (CLIENTS, CONFIGS, DOC, AuthRequest, basic,
@@ -69,3 +72,52 @@ def test_a_user_read_early_is_still_forgotten_where_access_checker_is_left_out(t
     req = AuthRequest(site, DOC, headers={"Authorization": basic("spam", "eggs")})
     assert "access_checker" not in acting_phases(req.dir_config)
     assert ba.get_basic_auth_pw(req) is None and req.user is None
+
+
+def test_the_kernels_plan_calls_basic_auth_only_where_it_acts(tmp_path):
+    """Through the real connection code: under ``Require all granted`` basic_auth's access
+    hooks are not in the request's phase plan; the protected directory still answers 401,
+    then 200 with the credentials, and a denied one 403."""
+    docs = tmp_path / "docs"
+    for name in ("open", "closed", "guarded"):
+        (docs / name).mkdir(parents=True)
+        (docs / name / "a.txt").write_text(name)
+    sha = base64.b64encode(hashlib.sha1(b"eggs").digest()).decode()
+    (tmp_path / "htpasswd").write_text("spam:{SHA}%s\n" % sha)
+    site = build_site(tmp_path, f"""DocumentRoot "{docs}"
+<Directory "{docs}">
+    Require all granted
+</Directory>
+<Directory "{docs}/closed">
+    Require all denied
+</Directory>
+<Directory "{docs}/guarded">
+    AuthType Basic
+    AuthName "Restricted Area"
+    AuthUserFile "{tmp_path}/htpasswd"
+    Require valid-user
+</Directory>
+""")
+
+    def acting(directory):
+        config = site.merger.directory_config(site.main_server, str(docs / directory / "a.txt"),
+                                              "/%s/a.txt" % directory)
+        plan = site.pipeline.make_plan(config)
+        return {phase for phase in ("access_checker", "auth_required", "check_user_id",
+                                    "auth_checker")
+                if "basic_auth" in [name for name, _ in plan[phase]]}
+    assert acting("open") == {"check_user_id", "auth_checker"}
+    assert acting("closed") == {"access_checker", "check_user_id", "auth_checker"}
+    assert acting("guarded") == {"access_checker", "auth_required", "check_user_id",
+                                 "auth_checker"}
+
+    def get(path, *headers):
+        head = "".join("%s: %s\r\n" % h for h in headers)
+        return Client(site).request(("GET %s HTTP/1.1\r\nHost: x\r\n%s\r\n" % (path, head)).encode())
+    assert (get("/open/a.txt").status, get("/open/a.txt").body) == (200, b"open")
+    assert get("/closed/a.txt").status == 403
+    refused = get("/guarded/a.txt")
+    assert refused.status == 401
+    assert refused.header("WWW-Authenticate") == 'Basic realm="Restricted Area"'
+    assert get("/guarded/a.txt", ("Authorization", basic("spam", "eggs"))).body == b"guarded"
+    assert get("/guarded/a.txt", ("Authorization", basic("spam", "ham"))).status == 401
