@@ -97,7 +97,8 @@ class Connection(RawIO, RequestParsing):
         self.pending = bytearray()
         self.flush_scheduled = None     # the hub callback that sends queued output
         # the non-blocking socket under gevent's (for TLS: its non-blocking record writer)
-        self.raw = sock._sock if getattr(sock, "_sslobj", None) is None else _TLSWriter(sock)
+        self.plain = getattr(sock, "_sslobj", None) is None
+        self.raw = sock._sock if self.plain else _TLSWriter(sock)
         self.writable = None            # a write watcher, while queued output waits
         self.loop = gevent.get_hub().loop
 
@@ -160,7 +161,12 @@ class Connection(RawIO, RequestParsing):
         timeout = server.timeout if self.keepalives == 0 else server.keep_alive_timeout
         deadline = _monotonic() + timeout
         started = None
-        recv = self.sock.recv
+        sock = self.sock
+        recv = sock.recv
+        # After a response the client has not had the time to send the next request: wait
+        # until the socket is readable, then read, instead of a recv() failing with EAGAIN
+        # first. (Not over TLS, where OpenSSL may hold decrypted bytes the socket does not show.)
+        wait_first = self.keepalives > 0 and self.plain
         try:
             while True:
                 if self.failed is not None:
@@ -172,6 +178,9 @@ class Connection(RawIO, RequestParsing):
                 if timeout > 0:
                     self.deadline = deadline
                     try:
+                        if wait_first:
+                            wait_first = False
+                            sock._wait(sock._read_event)
                         data = recv(RECV_SIZE)
                     except OSError:
                         pass
