@@ -28,19 +28,6 @@ class _LazyTable:
         return table
 
 
-class _LazyDict:
-    """``req.plugin_state``: a dict made on first use (most requests never need one)."""
-
-    def __set_name__(self, owner, name):
-        self.name = name
-
-    def __get__(self, req, owner=None):
-        if req is None:
-            return self
-        state = req.__dict__[self.name] = {}
-        return state
-
-
 class _FromHead:
     """An attribute read from the request's head on first use (the headers Table is built
     then); assigning it, as internal redirects and plugins do, simply replaces it."""
@@ -102,7 +89,6 @@ class Request:
     assbackwards = 0
     extension = None
     notes = _LazyTable()
-    plugin_state = _LazyDict()  # per-request state of plugins, keys "<plugin>.<what>" (hookspecs)
     headers_in = _FromHead("headers")
     the_request = _FromHead("request_line")
     # Read from the head on first use, as they were when it arrived (most requests never ask).
@@ -142,6 +128,9 @@ class Request:
             self.header_only = True
         self.request_time = head.time
         self.dir_config = server.config
+        # per-request state of plugins, keys "<plugin>.<what>" (hookspecs); made here, as the
+        # status plugin (on by default) keeps its scoreboard entry in it on every request
+        self.plugin_state = {}
 
     def use_all_phases(self):
         """From now on run every phase hook the site enables, not only those the phase plan
