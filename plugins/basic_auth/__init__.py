@@ -13,6 +13,11 @@ Phases, as Apache runs them:
 * ``auth_checker`` (last, after PythonAuthzHandler): Require with ``req.user``.
 * ``error_page`` (first): every 401 of an ``AuthType Basic`` resource carries the challenge,
   whoever answered it.
+
+What each phase needs of the configuration is worked out once per merged configuration and
+method (:mod:`.plan`: the Require tree folded, the Order/Allow/Deny lines of the method, the
+Basic settings) and the phases with nothing to do there are left out of the kernel's phase
+plan (``phases_for_config``).
 """
 
 from greenphase import DECLINED, OK, hookimpl

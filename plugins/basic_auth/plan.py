@@ -56,7 +56,11 @@ def acting_phases(config):
     ``auth_required`` when some method's Require may need a user (or Order/Allow/Deny
     decide); ``access_checker`` when some method may be refused, or the resource is Basic
     with a realm (a user read early by ``get_basic_auth_pw`` is forgotten there). Where
-    ``Require all granted`` is all there is, neither runs."""
+    ``Require all granted`` is all there is, neither runs.
+
+    Only a request re-mapped in place (DirectoryIndex) from a Basic resource, whose code read
+    the credentials in a late phase (fixups), to a file under such a configuration keeps that
+    user: the index's configuration asks nobody for one and no access_checker runs there."""
     phases = {"check_user_id", "auth_checker"}
     if (config["AuthType"] or "").lower() == "basic" and config["AuthName"]:
         phases.add("access_checker")
