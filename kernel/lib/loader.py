@@ -123,6 +123,11 @@ def loaded_handler_module(name, search_dirs=(), autoreload=True, log=None, check
 def load_file(path, autoreload=True, search_dirs=(), log=None, check_interval=0):
     """The module executed from the file ``path`` (any name, any extension); ``import``
     statements in it look in its own directory, then ``search_dirs``."""
+    absolute = _absolute_files.get(path)       # the common case, without a call more
+    if absolute is not None:
+        loaded = _cache.get(absolute)
+        if loaded is not None and loaded.current(autoreload, check_interval) is not None:
+            return loaded.module
     return loaded_file(path, autoreload, search_dirs, log, check_interval).module
 
 
