@@ -10,6 +10,8 @@ def _etags(value):
 
 
 def _since(value):
+    if not value:       # no such header (most requests): no parse, no exception raised
+        return None
     try:
         return parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError):
