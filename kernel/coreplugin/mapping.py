@@ -9,6 +9,7 @@ from greenphase import constants as C
 from greenphase import hookimpl, options_of
 
 DIRECTORY_TYPE = C.DIR_MAGIC_TYPE
+_LINKS_OK = ("core", "follow symlinks")     # key in the merged config's memo
 
 
 def _redirect(req):
@@ -121,7 +122,7 @@ def map_to_storage(req):
     if type(walked) is int:
         return walked
     path, rest, st = walked
-    if os.path.basename(path).startswith(".ht"):
+    if path.rpartition("/")[2].startswith(".ht"):
         # Apache's stock configuration denies .htaccess, .htpasswd and the like everywhere.
         return C.HTTP_FORBIDDEN
     req.filename = path
@@ -131,11 +132,13 @@ def map_to_storage(req):
     if st is not None:
         req.mtime = int(st.st_mtime)
     is_dir = st is not None and stat.S_ISDIR(st.st_mode)
-    req.dir_config = req.site.merger.directory_config(req.server, path, req.uri, is_dir)
-    absolute, add, remove = req.dir_config["Options"]
-    links_ok = "followsymlinks" not in remove and (
-        "followsymlinks" in add or absolute is None or "followsymlinks" in absolute)
-    if not links_ok and _through_symlink(req, path, options_of(req.dir_config)):
+    config = req.dir_config = req.site.merger.directory_config(req.server, path, req.uri, is_dir)
+    links_ok = config.memo.get(_LINKS_OK)
+    if links_ok is None:        # a function of the merged configuration alone
+        absolute, add, remove = config["Options"]
+        links_ok = config.memo[_LINKS_OK] = "followsymlinks" not in remove and (
+            "followsymlinks" in add or absolute is None or "followsymlinks" in absolute)
+    if not links_ok and _through_symlink(req, path, options_of(config)):
         req.log_error("Symbolic link not allowed or link target not accessible: %s" % path)
         return C.HTTP_FORBIDDEN
     return C.OK
