@@ -12,6 +12,8 @@ def guess_type(text):
     tail = text[-100:]
     if isinstance(tail, bytes):
         tail = tail.decode("latin-1")
+    if ">" not in tail:         # most text: no tag can end it
+        return "text/plain"
     return "text/html" if _CLOSING_HTML.search(tail) else "text/plain"
 
 
@@ -24,12 +26,14 @@ def render(req, result):
     piece by piece (its first piece is produced before the type is decided, so a generator
     may still set ``req.content_type``).
     """
-    if result is None:
+    if type(result) is str:     # the common answer first (a str subclass may iterate)
+        body = result
+    elif result is None:
         return
-    if isinstance(result, Iterator):
+    elif isinstance(result, Iterator):
         _stream(req, result)
         return
-    if isinstance(result, (bytes, bytearray, memoryview)):
+    elif isinstance(result, (bytes, bytearray, memoryview)):
         body = bytes(result)
     else:
         body = result if isinstance(result, str) else str(result)
