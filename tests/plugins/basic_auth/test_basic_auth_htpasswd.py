@@ -166,16 +166,25 @@ def test_group_file_is_read_again_when_it_changes(tmp_path):
 
 
 def test_password_check_leaves_the_event_loop_thread(monkeypatch):
+    """Slow hashes (bcrypt, and apr1 MD5 in pure Python) are checked in the thread pool; a
+    {SHA} digest, a few microseconds, in the calling greenlet (the hand-off costs more)."""
     threads = []
     real = userfiles._verify
 
-    def spy(password, stored):
+    def spy(password, stored, scheme=None):
         threads.append(threading.get_ident())
-        return real(password, stored)
+        return real(password, stored, scheme)
 
     monkeypatch.setattr(userfiles, "_verify", spy)
     assert userfiles.password_matches(b"eggs", bcrypt_2y("eggs"))
-    assert threads and threads[0] != threading.get_ident()
+    assert threads and threads[-1] != threading.get_ident()
+    assert userfiles.password_matches(b"eggs", passlib_hash.apr_md5_crypt.hash("eggs"))
+    assert threads[-1] != threading.get_ident()
+    assert userfiles.password_matches(b"eggs", passlib_hash.ldap_sha1.hash("eggs"))
+    assert not userfiles.password_matches(b"eggz", passlib_hash.ldap_sha1.hash("eggs"))
+    assert threads[-2:] == [threading.get_ident()] * 2
+    with pytest.raises(ValueError, match="unknown password hash format"):
+        userfiles.password_matches(b"eggs", "plain-text")
 
 
 @pytest.mark.parametrize("kind", FORMATS)
