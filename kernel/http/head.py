@@ -128,8 +128,11 @@ class Head:
     def headers(self):
         table = self._headers
         if table is None:
-            table = self._headers = Table.from_pairs(
-                [(name.decode("latin-1"), value.decode("latin-1")) for name, value in self._pairs])
+            table = self._headers = Table()
+            items = table._items        # what Table.from_pairs makes, in one pass
+            for name, value in self._pairs:
+                key = name.decode("latin-1")
+                items.append([key.lower(), key, value.decode("latin-1")])
             if self._host is not None:
                 table["Host"] = self._host      # the authority of an absolute-URI target
         return table

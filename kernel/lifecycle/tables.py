@@ -58,18 +58,26 @@ class Table:
 
     # -- writing -----------------------------------------------------------------------
     def add(self, key, value):
-        key, value = _text(key, "key"), _text(value, "value")
+        if type(key) is not str:
+            key = _text(key, "key")
+        if type(value) is not str:
+            value = _text(value, "value")
         self._items.append([key.lower(), key, value])
 
     def __setitem__(self, key, value):
-        key, value = _text(key, "key"), _text(value, "value")
+        if type(key) is not str:
+            key = _text(key, "key")
+        if type(value) is not str:
+            value = _text(value, "value")
         low = key.lower()
         items = self._items
         for i, item in enumerate(items):
             if item[0] == low:
                 item[1] = key
                 item[2] = value
-                self._items = items[: i + 1] + [x for x in items[i + 1:] if x[0] != low]
+                rest = items[i + 1:]
+                if any(x[0] == low for x in rest):     # later copies of the key go
+                    self._items = items[: i + 1] + [x for x in rest if x[0] != low]
                 return
         items.append([low, key, value])
 
@@ -112,7 +120,7 @@ class Table:
 
     # -- reading -----------------------------------------------------------------------
     def __getitem__(self, key):
-        low = _text(key, "key").lower()
+        low = (key if type(key) is str else _text(key, "key")).lower()
         found = [item[2] for item in self._items if item[0] == low]
         if not found:
             raise KeyError(key)
@@ -120,7 +128,7 @@ class Table:
 
     def get(self, key, default=None):
         """The first value of ``key`` (a str, never a list), or ``default``."""
-        low = _text(key, "key").lower()
+        low = (key if type(key) is str else _text(key, "key")).lower()
         for item in self._items:
             if item[0] == low:
                 return item[2]
@@ -136,8 +144,11 @@ class Table:
         return key in self
 
     def __contains__(self, key):
-        low = _text(key, "key").lower()
-        return any(item[0] == low for item in self._items)
+        low = (key if type(key) is str else _text(key, "key")).lower()
+        for item in self._items:
+            if item[0] == low:
+                return True
+        return False
 
     def __len__(self):
         return len(self._items)
