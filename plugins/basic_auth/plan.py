@@ -11,8 +11,9 @@ from greenphase import constants as C
 
 from .authz import GRANTED, Block, Rule
 from .folding import outcome_for
+from .method_masks import method_name
 
-# Memo keys per method, made once (a made-up method gets a plan that is not remembered).
+# Memo keys per standard method, made once.
 PLAN_KEYS = {method: "basic_auth.plan " + method for method in C.METHODS}
 
 
@@ -35,18 +36,29 @@ class Plan:
         self.codec = config["AuthBasicCharset"]
 
 
+# A method of no standard name that no <Limit>/<LimitExcept> of the configuration names is
+# answered like any other such method: one plan for all of them, remembered under this key.
+_OTHERS_KEY = "basic_auth.plan (other methods)"
+_NAMED_KEY = "basic_auth.methods named"
+
+
 def plan_of(req):
     """The plan of ``req``'s merged configuration for its method."""
     method = req.method
     key = PLAN_KEYS.get(method)
-    memo = req.dir_config.memo
-    if key is not None:
-        plan = memo.get(key)
-        if plan is not None:
-            return plan
-        plan = memo[key] = Plan(req.dir_config, method)
-        return plan
-    return Plan(req.dir_config, method)
+    config = req.dir_config
+    memo = config.memo
+    if key is None:                     # a made-up method: no key of its own, ever
+        named = memo.get(_NAMED_KEY)
+        if named is None:
+            named = memo[_NAMED_KEY] = frozenset(_names_in_masks(config["Require"]))
+        if method_name(method) in named:
+            return Plan(config, method)
+        key, method = _OTHERS_KEY, _UNNAMED
+    plan = memo.get(key)
+    if plan is None:
+        plan = memo[key] = Plan(config, method)
+    return plan
 
 
 def acting_phases(config):
@@ -83,8 +95,21 @@ _UNNAMED = "\0any other method"
 def _methods_that_differ(node):
     """One method for each way the tree can answer: every name a ``<Limit>`` lists (HEAD is
     GET to them) and one no list names."""
-    names = {"GET", _UNNAMED}
-    stack = [node]
+    return _names_in_masks(node) | {"GET", _UNNAMED}
+
+
+def _names_in_masks(access):
+    """Every method name a ``<Limit>``/``<LimitExcept>`` of ``access`` (an AuthzConfig or
+    None) lists, for its Require lines and its Order/Allow/Deny/Satisfy lines."""
+    names = set()
+    if access is None:
+        return names
+    host = access.host
+    if host is not None:
+        for entries in (host.orders, host.allows, host.denies, host.satisfies):
+            for methods, _ in entries:
+                names.update(methods.names)
+    stack = [access]
     while stack:
         node = stack.pop()
         if isinstance(node, Rule):

@@ -100,3 +100,30 @@ def test_checks_run_in_order_and_stop_where_the_interpreter_stops(kind):
         compiled = fold(tree(got), "GET")
         answer = compiled if isinstance(compiled, str) else compiled(req)
         assert (answer, got) == (expected, seen), (kind, first, second, constant, limited)
+
+
+def test_plans_of_made_up_methods_match_the_interpreter(tmp_path):
+    """Methods of no standard name share one plan unless a <Limit> names them: over the grid
+    (plus sections naming made-up methods), the plan's outcome, permits and Satisfy are the
+    interpreter's for each."""
+    from plugins.basic_auth.plan import plan_of
+    extra = ["<Limit BREW>\nRequire all denied\n</Limit>\nRequire valid-user",
+             "<LimitExcept GET BREW>\nRequire ip 10.0.0.0/8\n</LimitExcept>",
+             "<Limit BREW>\nOrder deny,allow\nDeny from all\nSatisfy Any\n</Limit>\n"
+             "Require valid-user"]
+    for i, body in enumerate(extra):
+        folder = tmp_path / ("x%d" % i)
+        folder.mkdir()
+        extra[i] = (body, site_from(folder, section(body)))
+    for (body, site), method, client in itertools.product(
+            list(sites(tmp_path)) + extra, ("BREW", "TEA", "get", "GET"), CLIENTS[:8]):
+        req = request(site, method, client)
+        plan = plan_of(req)
+        outcome = plan.outcome if isinstance(plan.outcome, str) else plan.outcome(req)
+        assert outcome == interpreted(req), (body, method, client)
+        host = req.dir_config["Require"].host
+        if host is None:
+            assert plan.permits is None
+        else:
+            assert plan.permits(req) == host.permits(req), (body, method, client)
+            assert plan.satisfy_any == host.satisfy_any(method), (body, method)

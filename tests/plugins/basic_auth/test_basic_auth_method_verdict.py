@@ -26,11 +26,18 @@ def test_constant_rules_remembered_per_method(tmp_path):
 
 
 def test_made_up_methods_are_not_remembered(tmp_path):
-    site = site_from(tmp_path, section("Require all denied"))
-    req = AuthRequest(site, DOC, method="BREW1")
-    assert decide(req) == 403
-    assert plan_of(req) is not plan_of(req)
-    assert not any("BREW1" in str(key) for key in req.dir_config.memo)
+    """A client's made-up method names never become memo keys: those no <Limit> names share
+    one plan; one a <Limit> names is planned per request."""
+    site = site_from(tmp_path, section("Require all denied\n<Limit BREW2>\nRequire all granted\n"
+                                       "</Limit>"))
+    for _ in range(2):
+        brew1, brew3 = AuthRequest(site, DOC, method="BREW1"), AuthRequest(site, DOC, method="BREW3")
+        assert decide(brew1) == decide(brew3) == 403
+        assert plan_of(brew1) is plan_of(brew3)
+        brew2 = AuthRequest(site, DOC, method="BREW2")
+        assert decide(brew2) is None    # any of "all denied" and, for BREW2, "all granted"
+        assert plan_of(brew2) is not plan_of(brew2)
+    assert not any("BREW" in str(key) for key in brew1.dir_config.memo)
 
 
 def test_rules_that_read_the_request_are_decided_each_time(tmp_path):
