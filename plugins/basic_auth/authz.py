@@ -10,12 +10,12 @@ counts as GRANTED inside a ``<RequireAll>`` and as NEUTRAL inside an "any", and 
 whose lines all apply to other methods grants (Apache's "limited to other methods").
 """
 
-import ipaddress
 from dataclasses import dataclass
 
 from greenphase import constants as C
 from greenphase import is_local_client
 
+from .addresses import ADDRESSES_MAX, client_address, parse_network
 from .credentials import user_bytes
 from .method_masks import ALL
 from .userfiles import groups_of
@@ -234,14 +234,6 @@ def _group(args):
     return check
 
 
-def parse_network(text):
-    """Apache's forms: full address, leading octets ('10.1'), CIDR or address/netmask, IPv6."""
-    parts = text.rstrip(".").split(".")
-    if "/" not in text and ":" not in text and len(parts) < 4 and all(p.isdigit() for p in parts):
-        text = ".".join(parts + ["0"] * (4 - len(parts))) + "/%d" % (8 * len(parts))
-    return ipaddress.ip_network(text, strict=False)
-
-
 def _ip(args):
     _needs_args(args, "ip")
     networks = []
@@ -251,19 +243,20 @@ def _ip(args):
         except ValueError:
             raise ValueError("Require ip: %r is not an address or network" % arg) from None
 
+    answers = {}        # client address text -> outcome, for this line (bounded)
+
     def check(req):
-        addr = client_address(req)
-        return GRANTED if addr is not None and any(addr in net for net in networks) else DENIED
+        text = req.useragent_ip
+        outcome = answers.get(text)
+        if outcome is None:
+            addr = client_address(req)
+            outcome = GRANTED if addr is not None and any(addr in net for net in networks) \
+                else DENIED
+            if len(answers) >= ADDRESSES_MAX:
+                answers.clear()
+            answers[text] = outcome
+        return outcome
     return check
-
-
-def client_address(req):
-    """The client's address (IPv4-mapped IPv6 as IPv4), None when it is no IP address."""
-    try:
-        addr = ipaddress.ip_address(req.useragent_ip)      # after mod_remoteip, as Apache 2.4
-    except ValueError:
-        return None
-    return getattr(addr, "ipv4_mapped", None) or addr
 
 
 def _host(args):

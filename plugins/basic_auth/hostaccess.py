@@ -10,7 +10,7 @@ them with a double reverse DNS lookup, which greenphase does not do (as for ``Re
 
 from dataclasses import dataclass
 
-from .authz import client_address, parse_network
+from .addresses import client_address, parse_network
 
 DENY_ALLOW, ALLOW_DENY, MUTUAL_FAILURE = "deny,allow", "allow,deny", "mutual-failure"
 ORDERS = (DENY_ALLOW, ALLOW_DENY, MUTUAL_FAILURE)

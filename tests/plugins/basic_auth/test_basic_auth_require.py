@@ -117,6 +117,29 @@ def test_ip(tmp_path, spec, ip, expected):
     assert outcome(tmp_path, "Require ip %s" % spec, ip=ip) == expected
 
 
+def test_remembered_addresses_and_answers_stay_per_client_and_bounded(tmp_path, monkeypatch):
+    """Parsed client addresses (and each Require ip line's answer) are remembered by the
+    address text: a client keeps its own answer whoever came before, the memories stay
+    bounded, and text that is no address stays refused."""
+    from plugins.basic_auth import addresses
+    monkeypatch.setattr(addresses, "_addresses", {})
+    monkeypatch.setattr(addresses, "ADDRESSES_MAX", 4)
+    monkeypatch.setattr(authz, "ADDRESSES_MAX", 4)
+    site = site_from(tmp_path, section("Require ip 10.0.0.0/8"))
+    config = AuthRequest(site, DOC).dir_config
+    check = config["Require"].rules[0].check
+    for round_ in range(3):
+        for n in range(12):
+            ip = "10.0.0.%d" % n if n % 2 else "192.0.2.%d" % n
+            req = AuthRequest(site, DOC, ip=ip)
+            assert check(req) == (GRANTED if n % 2 else DENIED), (round_, ip)
+            assert len(addresses._addresses) <= 4
+        for text in ("not-an-address", "", "::ffff:10.1.2.3"):
+            req = AuthRequest(site, DOC, ip=text)
+            assert check(req) == (GRANTED if text.startswith("::ffff") else DENIED), text
+    assert addresses.client_address(AuthRequest(site, DOC, ip="::ffff:10.1.2.3")).version == 4
+
+
 def test_ip_denial_is_403_before_anyone_logs_in(tmp_path):
     req = AuthRequest(site_from(tmp_path, section("Require ip 10.0.0.0/8")), DOC, ip="192.0.2.1")
     assert ba.access_checker(req) == 403
