@@ -53,6 +53,16 @@ class _TLSWriter:
 class Connection(RawIO, RequestParsing):
     """``req.connection`` and the HTTP engine for one client socket."""
 
+    # Slots keep an idle connection small (a dict of ~40 keys is over 1 KB); the bases give
+    # instances a __dict__ still, for any other attribute code sets on a connection.
+    __slots__ = ("site", "sock", "remote_addr", "remote_ip", "client_addr", "client_ip",
+                 "remote_host", "remote_logname", "local_addr", "local_ip", "local_host", "id",
+                 "keepalives", "aborted", "notes", "base_server", "double_reverse", "keepalive",
+                 "busy", "close_after", "deadline", "header_timeout", "body_timeout",
+                 "body_read", "sending", "messages", "msg", "current", "failed",
+                 "limit_req_line", "limit_req_fieldsize", "limit_req_fields", "head_budget",
+                 "parser", "pending", "flush_scheduled", "plain", "raw", "writable", "loop")
+
     def __init__(self, site, sock, addr, conn_id):
         self.site = site
         self.sock = sock
