@@ -21,6 +21,7 @@ from gunicorn.errors import HaltServer
 from gunicorn.sock import TCP6Socket, TCPSocket
 
 from . import systemd
+from .balance import Balance
 from .errorlog import ErrorLogger, log_target
 from .probe import probe
 from .sockets import StartError, address_of, bind, show
@@ -52,6 +53,8 @@ class SiteApplication(BaseApplication):
         self.settings = settings
         self.workers = workers
         self.boot_pipe = os.pipe()      # workers write their pid here once they serve
+        self.balance = Balance()        # the workers' connection counts, shared
+        self.slot = None                # the balance slot of the worker being forked
         os.set_blocking(self.boot_pipe[0], False)
         super().__init__(prog="greenphase")
 
@@ -107,6 +110,13 @@ class SiteArbiter(Arbiter):
         self.LISTENERS = [wrap(s, self.cfg, self.log) for s in sockets]
         self.booted = set()
         self.announced = False
+
+    def spawn_worker(self):
+        # The child reads app.slot as it was at the fork; the parent notes whose it is.
+        self.app.slot = self.app.balance.claim(set(self.WORKERS))
+        pid = super().spawn_worker()
+        self.app.balance.assign(pid, self.app.slot)
+        return pid
 
     # -- signals ----------------------------------------------------------------------------
     def _received(self, name):

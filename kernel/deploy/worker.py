@@ -24,6 +24,7 @@ class GreenphaseWorker(Worker):
         import gevent.socket
 
         from ..http.listener import Listener
+        from .balance import Share
 
         os.close(self.app.boot_pipe[0])
         self.sockets = [gevent.socket.socket(fileno=s.sock.detach()) for s in self.sockets]
@@ -33,13 +34,13 @@ class GreenphaseWorker(Worker):
         if site.errors:
             raise RuntimeError("configuration errors: " + "; ".join(str(e) for e in site.errors))
         site.workers = self.cfg.workers         # for mod_python's mpm_query
-        self.server = Listener(site, announce=io.StringIO(), sockets=self.sockets)
+        # The workers keep their connection counts level (kernel.deploy.balance).
+        slot = self.app.slot
+        self.share = Share(self.app.balance, slot) if slot is not None else None
+        self.server = Listener(site, announce=io.StringIO(), sockets=self.sockets,
+                               share=self.share)
         for listener in self.server.listeners:
             listener.set_handle(self._handle)
-            # With several workers each accepts one connection per wake-up, so a busy worker
-            # leaves the next connection to an idle one.
-            if self.cfg.workers > 1:
-                listener.max_accept = 1
         super().init_process()
 
     def load_wsgi(self):
@@ -61,6 +62,10 @@ class GreenphaseWorker(Worker):
         from gevent.event import Event
         self.stopping = Event()
         gevent.spawn(self._heartbeat)
+        if self.share is not None:      # "my event loop runs", for the other workers
+            from .balance import STAMP_SECONDS
+            self.stamper = gevent.get_hub().loop.timer(STAMP_SECONDS, STAMP_SECONDS)
+            self.stamper.start(self.share.stamp)
         self.server.start()
         self._report_booted()
         self.stopping.wait()
@@ -72,6 +77,8 @@ class GreenphaseWorker(Worker):
         """Leave without the interpreter's teardown: the server_stop hooks have run, and
         finalizing greenlets of a dead event loop only prints noise."""
         import logging
+        if getattr(self, "share", None) is not None:
+            self.share.leave()
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()

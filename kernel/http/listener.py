@@ -20,14 +20,51 @@ from .connection import Connection
 from .response import set_server_header
 
 SWEEP_SECONDS = 0.25     # timeouts are enforced to this precision
+DEFER_SECONDS = 0.005    # a worker leaving new connections to a less loaded one looks again
+
+
+class Acceptor(StreamServer):
+    """gevent's StreamServer, accepting up to ``max_accept`` connections per wake-up (a burst
+    of new clients waits in the backlog for no one), unless the worker's ``share`` says that
+    another worker holds fewer connections (``kernel.deploy.balance``): then the rest are
+    left to it, and this one looks again after DEFER_SECONDS (the socket stays readable: it
+    would be woken for them again at once)."""
+
+    def __init__(self, listener, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = listener
+        self.deferral = None
+
+    def do_read(self):
+        owner = self.owner
+        if owner.share is not None and not owner.share.may_take_more(owner.open + 1):
+            self.stop_accepting()
+            if self.deferral is None:
+                self.deferral = self.loop.timer(DEFER_SECONDS)
+            self.deferral.start(self._look_again)
+            return None
+        args = super().do_read()
+        if args is not None:
+            owner.opened()
+        return args
+
+    def _look_again(self):
+        if not (self.closed or self.owner.paused or self.owner.stop_begun):
+            self.start_accepting()
+
+    def close(self):
+        if self.deferral is not None:
+            self.deferral.stop()
+        super().close()
 
 
 class Listener:
     """Serves one Site on its ``Listen`` addresses, one greenlet per connection."""
 
-    def __init__(self, site, announce=sys.stdout, sockets=None):
+    def __init__(self, site, announce=sys.stdout, sockets=None, share=None):
         """``sockets``: listening sockets bound already (by ``kernel.deploy``), else the
-        site's ``Listen`` addresses are bound at start."""
+        site's ``Listen`` addresses are bound at start. ``share``: this worker's slot of
+        ``kernel.deploy.balance`` (workers sharing the sockets keep level), or None."""
         self.site = site
         self.announce = announce
         self.connections = {}
@@ -36,13 +73,15 @@ class Listener:
         self.stop_begun = False
         self.max_connections = site.main_server.config["MaxConnections"] or float("inf")
         self.paused = False             # MaxConnections reached: not accepting
+        self.open = 0                   # connections accepted and not yet closed
+        self.share = share
         site.open_logs()
         set_server_header(site.main_server.config["ServerTokens"])
         if sockets is None:
-            self.listeners = [StreamServer((host, port), self.accept, backlog=1024)
+            self.listeners = [Acceptor(self, (host, port), self.accept, backlog=1024)
                               for host, port in site.listen]
         else:
-            self.listeners = [StreamServer(sock, self.accept) for sock in sockets]
+            self.listeners = [Acceptor(self, sock, self.accept) for sock in sockets]
         # local port -> SSLContext for the listeners a plugin serves TLS on (the ssl plugin)
         self.tls = {}
         for listener in self.listeners:
@@ -51,7 +90,23 @@ class Listener:
             if context is not None:
                 self.tls[address[1]] = context
 
+    def opened(self):
+        self.open += 1
+        if self.share is not None and not self.paused:
+            self.share.publish(self.open)
+
+    def closed(self):
+        self.open -= 1
+        if self.share is not None and not (self.paused or self.stop_begun):
+            self.share.publish(self.open)
+
     def accept(self, sock, addr):
+        try:
+            self._serve(sock, addr)
+        finally:
+            self.closed()
+
+    def _serve(self, sock, addr):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.tls:
             sock = self._handshake(sock, addr)
@@ -77,6 +132,8 @@ class Listener:
         kernel queues them, up to its backlog; under --workers another worker may take them)
         until a connection of this process closes."""
         self.paused = True
+        if self.share is not None:
+            self.share.withdraw()
         self.site.log.warning("MaxConnections (%d) reached: this process accepts no new "
                               "connection until one closes (new clients wait in the listen "
                               "backlog)" % self.max_connections)
@@ -87,6 +144,8 @@ class Listener:
         self.paused = False
         if self.stop_begun:
             return
+        if self.share is not None:
+            self.share.publish(self.open)
         self.site.log.info("below MaxConnections again (%d open): accepting"
                            % len(self.connections))
         for listener in self.listeners:
@@ -139,6 +198,8 @@ class Listener:
         if self.stop_begun:
             return
         self.stop_begun = True
+        if self.share is not None:
+            self.share.withdraw()
         for listener in self.listeners:
             listener.close()
         self._let_accepted_in()
