@@ -97,7 +97,7 @@ def call(req, directive, entry):
                 return SKIPPED
             limit = req.dir_config["PythonHandlerTimeout"]
             if limit:
-                result = _call_within(req, function, limit, "%s %s" % (directive, entry.handler))
+                result = _call_within(req, function, limit, directive, entry)
             else:
                 result = function(req)
         except SERVER_RETURN as exc:
@@ -121,7 +121,7 @@ class HandlerTimedOut(Exception):
     """A handler ran past PythonHandlerTimeout."""
 
 
-def _call_within(req, function, limit, where):
+def _call_within(req, function, limit, directive, entry):
     """Call the handler; past ``limit`` seconds its greenlet is interrupted at its next wait
     (a handler that never waits is the monitor thread's: BlockingLogThreshold)."""
     timer = gevent.Timeout(limit, HandlerTimedOut)
@@ -129,7 +129,8 @@ def _call_within(req, function, limit, where):
     try:
         return function(req)
     except HandlerTimedOut:
-        req.log_error("%s ran longer than PythonHandlerTimeout (%gs); ended" % (where, limit))
+        req.log_error("%s %s ran longer than PythonHandlerTimeout (%gs); ended"
+                      % (directive, entry.handler, limit))
         if req.sent_bodyct:
             req.connection.close_after = True     # part of a response went out: close
             raise ClientGone("handler ended by PythonHandlerTimeout") from None
