@@ -2,7 +2,9 @@
 
 Each kernel phase runs the handler list configured for it (``PythonHandler`` in the content
 phase only when ``req.handler`` is ``mod_python`` or ``python-program``). Modules load through
-``kernel.loader``: by file path, cached per path, reloaded when the file changes.
+``kernel.loader``: by file path, cached per path, reloaded when the file changes (its file
+looked at once per ``PythonAutoReloadInterval``); what an entry names is remembered per module
+generation (``resolution.py``).
 
 Interpreters: there is one process and one interpreter. ``PythonInterpreter``,
 ``PythonInterpPerDirectory`` and ``PythonInterpPerDirective`` are accepted and only decide
