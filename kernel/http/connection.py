@@ -191,7 +191,12 @@ class Connection(RawIO, RequestParsing):
                         if wait_first:
                             wait_first = False
                             sock._wait(sock._read_event)
-                        data = recv(RECV_SIZE)
+                            try:        # readable: the raw socket, past gevent's wrapper
+                                data = self.raw.recv(RECV_SIZE)
+                            except BlockingIOError:
+                                data = recv(RECV_SIZE)
+                        else:
+                            data = recv(RECV_SIZE)
                     except OSError:
                         pass
                 if data:
