@@ -25,6 +25,7 @@ from .balance import Balance
 from .errorlog import ErrorLogger, log_target
 from .probe import probe
 from .sockets import StartError, address_of, bind, show
+from .worker import STOP_SIGNALS
 
 FOREVER = 10 ** 9           # GracefulShutdownTimeout 0: wait as long as requests take
 BOOT_WAIT = 60.0            # how long a reload waits for its new workers to serve
@@ -114,7 +115,15 @@ class SiteArbiter(Arbiter):
     def spawn_worker(self):
         # The child reads app.slot as it was at the fork; the parent notes whose it is.
         self.app.slot = self.app.balance.claim(set(self.WORKERS))
-        pid = super().spawn_worker()
+        # A stop signal reaching the child before it has handlers of its own would run the
+        # arbiter's (inherited), which only queue it in the child's copy of the arbiter: the
+        # worker would boot and serve, and the arbiter wait for it for ever. Blocked across
+        # the fork, it stays pending until the worker's boot handlers take it.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            pid = super().spawn_worker()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         self.app.balance.assign(pid, self.app.slot)
         return pid
 

@@ -90,7 +90,10 @@ def serve(args):
     try:
         arbiter.run()
     finally:
-        shutil.rmtree(run_dir, ignore_errors=True)
-        if pid_file is not None:
-            pid_file.remove(os.getpid())
+        # A worker that did not boot leaves through here too (gunicorn's SystemExit in the
+        # forked child): the folder is the arbiter's to remove, not the worker's.
+        if os.getpid() == arbiter.pid:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            if pid_file is not None:
+                pid_file.remove(os.getpid())
     return 0

@@ -14,10 +14,20 @@ import sys
 
 from gunicorn.workers.base import Worker
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)    # what ends a worker
+
 
 class GreenphaseWorker(Worker):
 
     def init_process(self):
+        # The arbiter forked us with the stop signals blocked (see SiteArbiter.spawn_worker):
+        # until the event loop serves, one of them ends the boot at once (nothing is in
+        # flight yet).
+        self.stop_asked = False
+        self.serving = False
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self._stop_booting)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         # Before any plugin or handler is imported: blocking calls yield to other greenlets.
         from gevent import monkey
         monkey.patch_all()
@@ -43,6 +53,10 @@ class GreenphaseWorker(Worker):
             listener.set_handle(self._handle)
         super().init_process()
 
+    def _stop_booting(self, signum, frame):
+        self.stop_asked = True
+        raise SystemExit(0)     # gunicorn's way out of a worker that did not boot
+
     def load_wsgi(self):
         self.wsgi = None        # the site was built in init_process; there is no WSGI app
 
@@ -61,12 +75,18 @@ class GreenphaseWorker(Worker):
         import gevent
         from gevent.event import Event
         self.stopping = Event()
+        # A stop asked for while gunicorn swapped the signal handlers (its own, then ours)
+        # only cleared self.alive; one caught by code of the boot only set stop_asked.
+        if self.stop_asked or not self.alive:
+            self.log.info("worker %d: stop asked for before it served: exits", self.pid)
+            self._exit(0)
         gevent.spawn(self._heartbeat)
         if self.share is not None:      # "my event loop runs", for the other workers
             from .balance import STAMP_SECONDS
             self.stamper = gevent.get_hub().loop.timer(STAMP_SECONDS, STAMP_SECONDS)
             self.stamper.start(self.share.stamp)
-        self.server.start()
+        self.server.start()     # server_start hooks (PythonImport), then accepting
+        self.serving = True
         self._report_booted()
         self.stopping.wait()
         self.server.stop()      # requests in flight finish (GracefulShutdownTimeout)
@@ -114,6 +134,9 @@ class GreenphaseWorker(Worker):
         self.server.accept(sock, addr)
 
     def _graceful(self, why):
+        if not self.serving:    # during the server_start hooks: nothing accepted yet
+            self.log.info("worker %d: %s before it served: exits", self.pid, why)
+            self._exit(0)
         if why and self.alive:
             self.log.info("worker %d: %s: graceful stop (no new connections, %d in flight)",
                           self.pid, why, len(self.server.connections))
