@@ -90,6 +90,23 @@ def test_keep_alive_serves_several_requests_on_one_connection(probe):
             assert r.header("Connection") != "close"
 
 
+def test_an_idle_kept_alive_connection_ends_after_keep_alive_timeout(probe):
+    """A kept-alive connection waits for its next request KeepAliveTimeout, not Timeout;
+    requests arriving within it are served, also one whose head comes in two pieces."""
+    server = probe("KeepAliveTimeout 1\nTimeout 30")
+    with Connection(server.port) as conn:
+        assert conn.request(build_request("GET", "/info", server.port, close=False)).status == 200
+        assert conn.request(build_request("GET", "/info", server.port, close=False)).status == 200
+        started = time.monotonic()
+        assert conn.read_to_close() == b""      # closed by the server, no answer
+    assert time.monotonic() - started < 10      # (Timeout 30 would not have closed it yet)
+    with Connection(server.port) as conn:
+        assert conn.request(build_request("GET", "/info", server.port, close=False)).status == 200
+        conn.send(b"GET /info HTTP/1.1\r\n")   # begun in time: the head has Timeout now
+        conn.send(b"Host: x\r\nConnection: close\r\n\r\n")
+        assert info(conn.read_response())["uri"] == "/info"
+
+
 def test_pipelined_requests_are_answered_in_order(probe):
     server = probe()
     raw = b"".join(build_request("GET", f"/info?p={n}", server.port, close=(n == 2)) for n in range(3))
