@@ -28,7 +28,8 @@ def load_function(req, spec, is_input):
             dirs += [d for d in loader.python_path(config["PythonPath"]) if d not in dirs]
         dirs = _search_dirs[key] = tuple(dirs)
     module = loader.import_handler_module(module_name, dirs,
-                                          autoreload=config["PythonAutoReload"])
+                                          autoreload=config["PythonAutoReload"],
+                                          check_interval=config["PythonAutoReloadInterval"] or 0)
     obj = module
     for part in function.split("."):
         obj = getattr(obj, part)

@@ -53,7 +53,8 @@ def find_application(req, spec):
     if config["PythonDebug"]:
         log = lambda message: req.log_error(message, APLOG_NOTICE)  # noqa: E731
     module = loader.import_handler_module(module_name, tuple(dirs),
-                                          autoreload=config["PythonAutoReload"], log=log)
+                                          autoreload=config["PythonAutoReload"], log=log,
+                                          check_interval=config["PythonAutoReloadInterval"] or 0)
     return vars(module).get(name or "application")
 
 
