@@ -3,6 +3,7 @@
 from greenphase import DECLINED, OK
 
 from . import dispatch
+from .directives import HANDLER_DIRECTIVES
 
 IN_USE = "handlers.in_use"      # site.state key: directives the configuration sets
 
@@ -69,12 +70,35 @@ def phases_for_config(config, phase_of):
     return phases
 
 
+# config.memo keys (strings: their hash is kept) of uniform_entries' answers.
+_UNIFORM = {directive: "handlers.uniform." + directive for directive in HANDLER_DIRECTIVES}
+_UNKNOWN = object()
+
+
+def uniform_entries(config, directive):
+    """``entries_for``'s answer when no ``| .ext`` list makes it depend on the file name
+    (else None): a function of the merged configuration alone, remembered in its memo."""
+    key = _UNIFORM[directive]
+    found = config.memo.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        by_ext = config[directive]
+        found = config.memo[key] = None if len(by_ext) > ("" in by_ext) else (
+            config["PythonHandlerModule"] + by_ext.get("", ()))
+    return found
+
+
 def run_phase(req, directive):
-    if not configured_here(req.dir_config, directive) and not req.plugin_state.get(
-            "handlers.added"):
+    entries = uniform_entries(req.dir_config, directive)
+    if entries is None:
+        entries = entries_for(req, directive)
+    else:
         req.extension = None    # as entries_for leaves it: no '| .ext' list matched
-        return None             # nothing configured here and nothing added: skip the work
-    return dispatch.run(req, directive, entries_for(req, directive) + pending(req, directive))
+    added = req.plugin_state.get("handlers.added")
+    if added:
+        queued = added.pop(directive, None)
+        if queued:
+            entries = entries + tuple(queued)
+    return dispatch.run(req, directive, entries)    # None when there is nothing to run
 
 
 def init_then(req, init, directive):

@@ -7,7 +7,7 @@ import textwrap
 import plugins.handlers as phases
 from kernel import DirConfig
 from kernel.lifecycle.constants import OK
-from plugins.handlers.selection import configured_here
+from plugins.handlers.selection import configured_here, uniform_entries
 
 from test_handlers_dispatch import DEFAULTS, HANDLERS, Req, entries
 
@@ -44,3 +44,22 @@ def test_unmatched_extension_list_and_empty_phase_clear_extension(tmp_path):
     req.extension = ".stale"
     assert phases.type_checker(req) is None     # no entries at all in this configuration
     assert req.extension is None
+
+
+def test_uniform_entries_per_configuration_unless_an_extension_list_decides(tmp_path):
+    (tmp_path / "h.py").write_text(textwrap.dedent(HANDLERS))
+    plain = entries(tmp_path, "h::ok")
+    module = entries(tmp_path, "h", silent=True)
+    config = DirConfig({"PythonFixupHandler": {"": plain}, "PythonHandlerModule": module},
+                       DEFAULTS)
+    assert uniform_entries(config, "PythonFixupHandler") == module + plain
+    assert uniform_entries(config, "PythonTypeHandler") == module
+    assert uniform_entries(config, "PythonFixupHandler") is \
+        uniform_entries(config, "PythonFixupHandler")       # remembered
+    by_ext = DirConfig({"PythonFixupHandler": {"": plain, ".py": entries(tmp_path, "h::ok2")}},
+                       DEFAULTS)
+    assert uniform_entries(by_ext, "PythonFixupHandler") is None
+    req = Req(by_ext, filename=str(tmp_path / "page.py"))
+    assert phases.fixups(req) == OK and req.calls == ["ok2"] and req.extension == ".py"
+    req = Req(by_ext, filename=str(tmp_path / "page.txt"))
+    assert phases.fixups(req) == OK and req.calls == ["ok"] and req.extension is None
