@@ -69,8 +69,9 @@ mod_python's request attributes (``uri``, ``filename``, ``path_info``, ``args``,
 
 Directives every plugin may read: the kernel's own (``kernel/config/core_directives.py``: the
 core's ``Options``, read through ``greenphase.options_of(req)``), the log directives,
-``TraceHooks``, and ``PythonDebug``/``PythonAutoReload`` (``kernel/config/python_directives.py``:
-every plugin that runs the site's Python code honours them). Another plugin's directives are
+``TraceHooks``, and ``PythonDebug``/``PythonAutoReload``/``PythonAutoReloadInterval``
+(``kernel/config/python_directives.py``: every plugin that runs the site's Python code honours
+them; ``greenphase.loader`` takes the interval as ``check_interval``). Another plugin's directives are
 its own business. Errors: return an HTTP status (the ``error_page`` hook renders it);
 ``greenphase.apply_server_return(req, exc)`` applies a caught ``SERVER_RETURN`` as the
 kernel would; ``greenphase.ClientGone`` means the client went away (let it propagate).
