@@ -68,7 +68,9 @@ def server_stop(site):
 @hookimpl(tryfirst=True)
 def post_read_request(req):
     """mod_status: the request is counted in flight on this worker's scoreboard slot (with
-    ExtendedStatus On, its client and request line too, since the time it arrived)."""
+    ExtendedStatus On, its client and request line too).
+
+    Its age counts from the request's own arrival time (``req.request_time``)."""
     if req.prev is not None or req.main is not None:
         return None             # an internal redirect or sub-request: the same request
     b = _board or board()
