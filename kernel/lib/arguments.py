@@ -92,15 +92,31 @@ def bind_form(obj, fs, **extra):
     parameter stays unfilled.
     """
     params = accepted_parameters(obj)
-    fields = form_arguments(fs)
-    if params.var_keyword:
+    names = params.names
+    pairs = (fs._unbuilt_pairs() if not params.var_keyword and isinstance(fs, FieldStorage)
+             else None)
+    if pairs is not None:
+        # A query string only (plain str values): its pairs are read as form_arguments
+        # would group them, keeping only the accepted names.
+        kwargs = {}
+        for name, value in pairs:
+            if name in names and name not in extra:
+                if name not in kwargs:
+                    kwargs[name] = value
+                elif type(kwargs[name]) is list:
+                    kwargs[name].append(value)
+                else:
+                    kwargs[name] = [kwargs[name], value]
+        for name, value in extra.items():
+            if name in names:
+                kwargs[name] = value
+    elif params.var_keyword:
         # As in mod_python, **kwargs receives ``req`` too when no parameter names it.
-        kwargs = {name: value for name, value in fields.items() if name not in extra}
+        kwargs = {name: value for name, value in form_arguments(fs).items() if name not in extra}
         kwargs.update(extra)
     else:
-        names = params.names
         kwargs = {}
-        for name, value in fields.items():
+        for name, value in form_arguments(fs).items():
             if name in names and name not in extra:
                 kwargs[name] = value
         for name, value in extra.items():

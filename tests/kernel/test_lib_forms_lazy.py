@@ -94,6 +94,22 @@ def test_binding_from_unmade_fields_is_binding_from_made_ones():
         assert list(bind_form(page, lazy, req="R")) == list(bind_form(page, made, req="R"))
         assert lazy._list is None       # binding needed no fields
 
+    def named(req, a, b="default"):         # no **kwargs: only the accepted names are read
+        return a, b
+    for args in ("a=1&a=2&b=3&a=4", "b=2&c=3", "req=evil&a=", "a=1&b=2&b=3"):
+        lazy = FieldStorage(FakeRequest(args=args), keep_blank_values=1)
+        made = eager(args)
+        try:
+            expected = bind_form(named, made, req="R")
+        except TypeError as exc:            # MissingArgument: the same on both paths
+            with pytest.raises(type(exc)) as raised:
+                bind_form(named, lazy, req="R")
+            assert str(raised.value) == str(exc)
+            continue
+        got = bind_form(named, lazy, req="R")
+        assert got == expected and list(got) == list(expected)
+        assert lazy._list is None
+
 
 def test_a_post_still_reads_its_body_at_once():
     req = FakeRequest("POST", args="q=1", body=b"a=2",
