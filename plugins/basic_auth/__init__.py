@@ -76,7 +76,11 @@ def phases_for_config(site, config):
 def access_checker(req):
     """Apache's access_checker (Order/Allow/Deny) and access_checker_ex (Require before
     anyone logged in), joined as Satisfy says."""
-    _forget_peeked_user(req)
+    # A user read by get_basic_auth_pw before authentication is not authenticated (Apache
+    # clears it before check_user_id).
+    peeked = req.plugin_state.pop("basic_auth.peeked", None)
+    if peeked is not None and req.user == peeked:
+        req.user = req.ap_auth_type = None
     plan = req.dir_config.memo.get(PLAN_KEYS.get(req.method)) or plan_of(req)
     permits = plan.permits
     if permits is not None:
@@ -128,7 +132,17 @@ def ask_for_credentials(req):
     """mod_auth_basic's first step, before any PythonAuthenHandler: a Basic resource asked
     for without usable Basic credentials is answered 401 at once (as Apache does whatever
     AuthBasicAuthoritative says; the handler could only have refused too)."""
-    found = _basic_credentials(req)
+    plan = req.dir_config.memo.get(PLAN_KEYS.get(req.method)) or plan_of(req)
+    if not plan.basic:
+        return None
+    if plan.realm:                          # the usual case, without a second call
+        req.ap_auth_type = "Basic"
+        try:
+            decoded_credentials(req, plan.codec)    # remembered for get_basic_auth_pw
+            return None
+        except (NoCredentials, BadCredentials):
+            pass
+    found = _basic_credentials(req)         # the answer and its log line, as the last step's
     return found if isinstance(found, int) else None
 
 
@@ -227,14 +241,6 @@ def get_basic_auth_pw(req):
     req.user, req.ap_auth_type = user, "Basic"
     req.plugin_state["basic_auth.peeked"] = user
     return password
-
-
-def _forget_peeked_user(req):
-    """A user read by get_basic_auth_pw before authentication is not authenticated (Apache
-    clears it before check_user_id)."""
-    peeked = req.plugin_state.pop("basic_auth.peeked", None)
-    if peeked is not None and req.user == peeked:
-        req.user = req.ap_auth_type = None
 
 
 def auth_name(req):
