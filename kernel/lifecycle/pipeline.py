@@ -195,10 +195,12 @@ def _check_body_limit(req):
 
 
 def _access_and_auth(req):
-    result = req.site.pipeline.run(req, "access_checker")
-    if _stops(result):
-        return result
-    if not _auth_required(req):
+    impls = req._plan or req.site.pipeline.impls
+    if impls["access_checker"]:
+        result = req.site.pipeline.run(req, "access_checker")
+        if _stops(result):
+            return result
+    if not impls["auth_required"] or not _auth_required(req):
         return OK
     prev = req.prev or req.main
     if prev is not None and prev.dir_config is req.dir_config and prev.authenticated:
