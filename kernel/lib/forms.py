@@ -1,6 +1,7 @@
 """Form data shared by every plugin and the mod_python face (mod_python.util's model).
 
-Query strings and urlencoded bodies are parsed here; multipart bodies are streamed through
+Query strings and urlencoded bodies are parsed by ``kernel.lib.query_strings`` (its
+``parse_qs``/``parse_qsl`` are public from here); multipart bodies are streamed through
 the ``multipart`` package, uploads into memory and, past 64 KiB, temporary files. Names and values come out
 as ``str`` (UTF-8, or the part's charset, falling back to Latin-1 so nothing is lost), where
 mod_python 3.5 on Python 3 produced bytes for POSTed fields.
@@ -8,86 +9,19 @@ mod_python 3.5 on Python 3 produced bytes for POSTed fields.
 
 import html
 import io
-import re
 import tempfile
 from functools import cached_property
-from urllib.parse import unquote_to_bytes
 
 import multipart
 
 from ..lifecycle import constants as C
 from ..lifecycle.errors import SERVER_RETURN
 from ..lifecycle.tables import Table
+from .query_strings import byte_pairs, decode_text, parse_qs, parse_qsl  # noqa: F401 (public here)
 
 MAX_PARTS = 1000            # parts in one multipart body; more is a 400, not a descriptor flood
 SPOOL_SIZE = 1 << 16        # an upload moves to a temporary file past this size
 READ_BLOCK = 65536
-_FIELD_SEPARATOR = re.compile(rb"[&;]")
-_TEXT_FIELD_SEPARATOR = re.compile(r"[&;]")
-
-
-def _decode(raw, charset="utf-8"):
-    try:
-        return raw.decode(charset or "utf-8")
-    except (UnicodeDecodeError, LookupError):
-        return raw.decode("latin-1")
-
-
-# -- query strings -------------------------------------------------------------------------
-
-def _pairs(data, keep_blank_values, strict_parsing):
-    """(name, value) byte pairs of ``data``: split at ``&`` and ``;``, ``+`` and ``%xx`` decoded."""
-    pairs = []
-    for field in _FIELD_SEPARATOR.split(data):
-        if not field:
-            continue
-        name, eq, value = field.partition(b"=")
-        if not eq and strict_parsing:
-            raise ValueError("bad query field: %r" % field)
-        if not value and not keep_blank_values:
-            continue
-        pairs.append((unquote_to_bytes(name.replace(b"+", b" ")),
-                      unquote_to_bytes(value.replace(b"+", b" "))))
-    return pairs
-
-
-def _plain_pairs(qs, keep_blank_values, strict_parsing):
-    """``_pairs`` for an ASCII query string with nothing to decode (no ``%``, no ``+``): the
-    fields are the text itself, so no round trip through bytes (most query strings)."""
-    pairs = []
-    for field in _TEXT_FIELD_SEPARATOR.split(qs) if ";" in qs else qs.split("&"):
-        if not field:
-            continue
-        name, eq, value = field.partition("=")
-        if not eq and strict_parsing:
-            raise ValueError("bad query field: %r" % field.encode())
-        if not value and not keep_blank_values:
-            continue
-        pairs.append((name, value))
-    return pairs
-
-
-def parse_qsl(qs, keep_blank_values=0, strict_parsing=0, charset="utf-8"):
-    """A query string as a list of (name, value) pairs: str in, str out; bytes in, bytes out.
-
-    A field without ``=`` has the value ``''``; blank values are dropped unless
-    ``keep_blank_values``; ``strict_parsing`` raises ValueError for such a field.
-    """
-    if isinstance(qs, str):
-        if charset == "utf-8" and qs.isascii() and "%" not in qs and "+" not in qs:
-            return _plain_pairs(qs, keep_blank_values, strict_parsing)
-        data = qs.encode("utf-8", "surrogateescape")
-        return [(_decode(n, charset), _decode(v, charset))
-                for n, v in _pairs(data, keep_blank_values, strict_parsing)]
-    return _pairs(bytes(qs), keep_blank_values, strict_parsing)
-
-
-def parse_qs(qs, keep_blank_values=0, strict_parsing=0):
-    """A query string as ``{name: [values...]}`` (types as :func:`parse_qsl`)."""
-    result = {}
-    for name, value in parse_qsl(qs, keep_blank_values, strict_parsing):
-        result.setdefault(name, []).append(value)
-    return result
 
 
 # -- fields --------------------------------------------------------------------------------
@@ -198,8 +132,8 @@ class FieldStorage:
         blocks = _body_blocks(req, limit)
         if ctype in ("", "application/x-www-form-urlencoded"):
             charset = options.get("charset")
-            pairs = _pairs(b"".join(blocks), keep_blank_values, strict_parsing)
-            self._add_pairs((_decode(n, charset), _decode(v, charset)) for n, v in pairs)
+            pairs = byte_pairs(b"".join(blocks), keep_blank_values, strict_parsing)
+            self._add_pairs((decode_text(n, charset), decode_text(v, charset)) for n, v in pairs)
         elif ctype.startswith("multipart/"):
             if not options.get("boundary"):
                 raise SERVER_RETURN(C.HTTP_BAD_REQUEST)
@@ -354,7 +288,7 @@ class _Part:
             return Field(seg.name, sink, seg.filename, **common)
         data = sink.read()
         sink.seek(0)
-        value = _decode(data, seg.charset) if isinstance(data, bytes) else data
+        value = decode_text(data, seg.charset) if isinstance(data, bytes) else data
         return StringField(value, seg.name, file=None if self.own_buffer else sink, **common)
 
 
