@@ -11,7 +11,7 @@ entry, so an old generation is never served nor kept alive.
 """
 
 import sys
-from types import FunctionType
+from types import FunctionType, ModuleType
 
 from .access import rule_free
 from .traversal import split_path
@@ -37,8 +37,8 @@ def remembered(module, object_path):
     depended on changed; else None (walk again)."""
     found = module.__dict__
     entry = _functions.get((found.get("__name__"), object_path))
-    if entry is None or entry.module is not module:
-        return None
+    if entry is None or entry.module is not module or type(module) is not ModuleType:
+        return None             # (a module's __class__ may be swapped for one with properties)
     function = entry.function
     own = function.__dict__
     if (found.get(entry.name) is function and function.__code__ is entry.code

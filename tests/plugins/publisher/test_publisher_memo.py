@@ -191,3 +191,16 @@ def test_a_reloaded_module_serves_its_new_function(tmp_path):
     # the entry of the new generation replaced the old one: the old module is not kept
     assert memo.remembered(first, "hello") is None
     assert all(entry.module is not first for entry in memo._functions.values())
+
+
+def test_a_module_whose_class_is_swapped_is_walked_again():
+    module = make_module()
+    served(module, "page")
+
+    class Guarded(types.ModuleType):
+        @property
+        def __auth__(self):
+            return {"spam": "eggs"}
+    module.__class__ = Guarded
+    assert memo.remembered(module, "page") is None
+    assert served_status(module, "page") == 401
