@@ -1,9 +1,8 @@
 """HTTP/1.x on one connection: reading (what llhttp delivers, held to Apache's limits, is
-``kernel.http.parsing``), keep-alive, deadlines and socket output. What the bytes of a
-response are is ``kernel.http.response``'s business."""
+``kernel.http.parsing``), keep-alive and deadlines. Socket output is ``kernel.http.sending``;
+what the bytes of a response are is ``kernel.http.response``'s business."""
 
 import socket
-import ssl
 import time
 import traceback
 from time import monotonic as _monotonic
@@ -21,9 +20,9 @@ from .head import BadRequest, Head
 from .parsing import Message, RequestParsing  # noqa: F401  (Message: for the WSGI connection)
 from .raw_io import RawIO
 from .response import Response, date_and_server, status_line
+from .sending import SocketOutput, TLSWriter
 
 RECV_SIZE = 65536
-QUEUE_LIMIT = 1 << 18      # queued output beyond this is sent at once (big streamed files)
 
 
 def _allowed(stage, received):
@@ -34,23 +33,7 @@ def _allowed(stage, received):
     return min(allowed, maximum) if maximum else allowed
 
 
-class _TLSWriter:
-    """``send`` and ``fileno`` of a TLS socket that never wait: the TLS record goes to the
-    kernel or BlockingIOError says to retry the same bytes (OpenSSL's rule) when writable."""
-
-    __slots__ = ("sslobj", "fileno")
-
-    def __init__(self, sock):
-        self.sslobj, self.fileno = sock._sslobj, sock.fileno
-
-    def send(self, data):
-        try:
-            return self.sslobj.write(data)
-        except (ssl.SSLWantWriteError, ssl.SSLWantReadError):
-            raise BlockingIOError from None
-
-
-class Connection(RawIO, RequestParsing):
+class Connection(RawIO, RequestParsing, SocketOutput):
     """``req.connection`` and the HTTP engine for one client socket."""
 
     # Slots keep an idle connection small (a dict of ~40 keys is over 1 KB); the bases give
@@ -108,7 +91,7 @@ class Connection(RawIO, RequestParsing):
         self.flush_scheduled = None     # the hub callback that sends queued output
         # the non-blocking socket under gevent's (for TLS: its non-blocking record writer)
         self.plain = getattr(sock, "_sslobj", None) is None
-        self.raw = sock._sock if self.plain else _TLSWriter(sock)
+        self.raw = sock._sock if self.plain else TLSWriter(sock)
         self.writable = None            # a write watcher, while queued output waits
         self.loop = gevent.get_hub().loop
 
@@ -334,78 +317,3 @@ class Connection(RawIO, RequestParsing):
             return False
         limit = server.keep_alive_max
         return not (limit and self.keepalives >= limit)
-
-    # -- writing -------------------------------------------------------------------------
-    # A flushed write is queued and goes out when the handler next waits (a hub callback
-    # sends it without blocking) or ends (one send with the rest of the response): mod_python's
-    # "flush sends now" as seen by the client, at one send() per response for most handlers.
-
-    def send_raw(self, data):
-        """Send ``data`` after anything queued, from the request's greenlet (may block)."""
-        if self.aborted:
-            raise ClientGone("Write failed, client closed connection.")
-        if self.pending:
-            data = self.pending + data      # a new bytearray: one copy
-            self.pending.clear()
-        if self.flush_scheduled:
-            # Everything queued goes out here: the hub callback would find nothing to send.
-            self.flush_scheduled.stop()
-            self.flush_scheduled = None
-        # First straight to the non-blocking socket: a response that fits the socket buffer
-        # (nearly all) goes out without gevent's wrapper or a deadline.
-        try:
-            sent = self.raw.send(data) if data else 0
-        except BlockingIOError:
-            sent = 0
-        except OSError as exc:
-            self.aborted = 1
-            raise ClientGone("Write failed, client closed connection.") from exc
-        if sent >= len(data):
-            return
-        # The rest waits for the socket: a plain send() loop (gevent's sendall() asks
-        # getsockopt(SO_SNDBUF) on every call), under the Timeout deadline.
-        send = self.sock.send
-        self.sending = True
-        self.deadline = time.monotonic() + self.site.main_server.timeout
-        try:
-            view = memoryview(data)
-            while sent < len(data):
-                sent += send(view[sent:])
-        except OSError as exc:
-            self.aborted = 1
-            raise ClientGone("Write failed, client closed connection.") from exc
-        finally:
-            self.sending = False
-            self.deadline = 0.0
-
-    def queue(self, data):
-        """Send ``data`` soon: when the greenlet yields, or with the next send_raw."""
-        if self.aborted:
-            raise ClientGone("Write failed, client closed connection.")
-        self.pending += data
-        if len(self.pending) > QUEUE_LIMIT:
-            self.send_raw(b"")
-        elif not self.flush_scheduled:
-            self.flush_scheduled = self.loop.run_callback(self._flush_queued)
-
-    def _flush_queued(self):
-        """In the hub: hand the socket what it takes now, never block; what it cannot take
-        yet goes when the socket is writable again."""
-        self.flush_scheduled = None
-        if self.pending and not self.aborted:
-            try:
-                sent = self.raw.send(self.pending)
-            except BlockingIOError:
-                sent = 0
-            except OSError:
-                self.aborted = 1
-                self.pending.clear()
-                sent = 0
-            del self.pending[:sent]
-        if self.pending and not self.aborted:
-            if self.writable is None:
-                self.writable = self.loop.io(self.raw.fileno(), 2)
-            if not self.writable.active:
-                self.writable.start(self._flush_queued)
-        elif self.writable is not None:
-            self.writable.stop()
