@@ -17,9 +17,10 @@ from ..lifecycle.pipeline import process
 from ..lifecycle.tables import Table
 from .body import DRAIN_LIMIT, Body
 from .head import BadRequest, Head
+from .head_lines import date_and_server, status_line
 from .parsing import Message, RequestParsing  # noqa: F401  (Message: for the WSGI connection)
 from .raw_io import RawIO
-from .response import Response, date_and_server, status_line
+from .response import Response
 from .sending import SocketOutput, TLSWriter
 
 RECV_SIZE = 65536

@@ -2,114 +2,18 @@
 
 One :class:`Response` is shared by a request and its internal redirects (one client, one
 answer). The request object writes into it and the pipeline resets it for an error page; only
-this module decides what goes on the wire and how it is framed. The connection
-(``kernel.http.connection``) does the socket I/O.
+this module decides what goes on the wire and how it is framed (the lines of the head are
+made in ``kernel.http.head_lines``). The connection does the socket I/O
+(``kernel.http.sending``).
 """
 
-import re
-import time
 from time import time as _time
-from email.utils import formatdate
 
 from ..lifecycle import constants as C
-from ..lifecycle.errors import InvalidHeader
-
-SERVER_HEADER = b"greenphase"
-
-_UNSAFE_VALUE = re.compile(r"[\r\n\x00]")
-_BAD_NAME = re.compile(r"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
-# Headers the framing writes itself: a handler's own copy in headers_out is not sent twice.
-_FRAMING = frozenset(("content-length", "transfer-encoding", "connection", "content-type"))
-_status_lines = {}
-_date_cache = [0, b""]
-
-
-def status_line(status, custom=None):
-    """b'HTTP/1.1 200 OK\\r\\n', or the handler's own status_line when it is sound."""
-    if custom and custom.startswith(str(status)) and not _UNSAFE_VALUE.search(custom):
-        return ("HTTP/1.1 %s\r\n" % custom).encode("latin-1", "replace")
-    line = _status_lines.get(status)
-    if line is None:
-        line = _status_lines[status] = ("HTTP/1.1 %d %s\r\n" % (status, C.reason(status))).encode()
-    return line
-
-
-def set_server_header(value):
-    """The Server header every response carries (ServerTokens; the listener sets it)."""
-    global SERVER_HEADER
-    SERVER_HEADER = value.encode("latin-1")
-    _date_cache[0] = 0
-
-
-def date_and_server():
-    """The Date and Server header lines, made once a second."""
-    now = int(time.time())
-    if _date_cache[0] != now:
-        _date_cache[0] = now
-        _date_cache[1] = b"Date: %s\r\nServer: %s\r\n" % (formatdate(now, usegmt=True).encode(), SERVER_HEADER)
-    return _date_cache[1]
-
-
-_type_lines = {}           # (content type, AddDefaultCharset) -> its header line
-_keep_alive_lines = {}     # (HTTP/1.0, KeepAliveTimeout, requests left or None) -> lines
-LINES_KEPT = 512
-
-
-def _type_line(req, content_type, charset):
-    """The Content-Type line of ``content_type`` (AddDefaultCharset applied), remembered; an
-    unsafe one is refused as header_lines refuses it."""
-    if _UNSAFE_VALUE.search(content_type):
-        header_lines(req)               # drops it and raises InvalidHeader
-    key = (content_type, charset)
-    if content_type == C.DIR_MAGIC_TYPE:
-        line = b""
-    else:
-        if charset and content_type.startswith(("text/plain", "text/html")) \
-                and "charset=" not in content_type:
-            content_type += "; charset=" + charset
-        line = ("Content-Type: %s\r\n" % content_type).encode("latin-1", "replace")
-    if len(_type_lines) >= LINES_KEPT:
-        _type_lines.clear()
-    _type_lines[key] = line
-    return line
-
-
-def _keep_alive_line(key):
-    http10, timeout, left = key
-    line = b"Connection: Keep-Alive\r\n" if http10 else b""
-    if left is not None:
-        line += b"Keep-Alive: timeout=%d, max=%d\r\n" % (timeout, left)
-    else:       # MaxKeepAliveRequests 0: unlimited, and max=0 would mean "stop"
-        line += b"Keep-Alive: timeout=%d\r\n" % timeout
-    if len(_keep_alive_lines) >= LINES_KEPT:
-        _keep_alive_lines.clear()
-    _keep_alive_lines[key] = line
-    return line
-
-
-def header_lines(req):
-    """headers_out and err_headers_out as 'Name: value' lines. A header that would split the
-    response (CR, LF or NUL in it, or a name that is no token) is dropped, then refused."""
-    lines, bad = [], []
-    for table in (req.headers_out, req.err_headers_out):
-        if not table:
-            continue
-        for key, value in table.items():
-            if "\r" in value or "\n" in value or "\0" in value or not key or _BAD_NAME.search(key):
-                bad.append((table, key))
-            elif key.lower() not in _FRAMING:
-                lines.append("%s: %s\r\n" % (key, value))
-    content_type = req._content_type
-    if content_type and _UNSAFE_VALUE.search(content_type):
-        req._content_type = None
-        bad.append((None, "Content-Type"))
-    if bad:
-        for table, key in bad:
-            if table is not None and key in table:
-                del table[key]
-        raise InvalidHeader("response header %r has CR, LF or NUL in its value, or a bad name; "
-                            "the response was refused" % bad[0][1])
-    return "".join(lines)
+# header_lines and set_server_header: imported from here by the WSGI entry and the listener
+from .head_lines import (DATE_CACHE, KEEP_ALIVE_LINES, STATUS_LINES, TYPE_LINES,  # noqa: F401
+                         content_type_line, date_and_server, header_lines, keep_alive_line,
+                         set_server_header, status_line)
 
 
 class Response:
@@ -213,9 +117,9 @@ class Response:
         content_type = req._content_type
         if content_type:
             charset = req.dir_config["AddDefaultCharset"]
-            type_line = _type_lines.get((content_type, charset))
+            type_line = TYPE_LINES.get((content_type, charset))
             if type_line is None:
-                type_line = _type_line(req, content_type, charset)
+                type_line = content_type_line(req, content_type, charset)
         conn = self.conn
         status = req.status
         no_body = status < 200 or status == 204 or status == 304
@@ -244,9 +148,9 @@ class Response:
                 and not (limit and conn.keepalives >= limit):
             left = max(limit - conn.keepalives, 0) if limit else None
             key = (req.proto_num < 1001, server.keep_alive_timeout, left)
-            line = _keep_alive_lines.get(key)
+            line = KEEP_ALIVE_LINES.get(key)
             if line is None:
-                line = _keep_alive_line(key)
+                line = keep_alive_line(key)
             text += line
         else:
             self.close = True
@@ -256,13 +160,13 @@ class Response:
         self.headers_sent = True
         self.status_sent = status
         custom = req.status_line
-        line = None if custom else _status_lines.get(status)
+        line = None if custom else STATUS_LINES.get(status)
         if line is None:
             line = status_line(status, custom)
         now = int(_time())
-        if _date_cache[0] != now:
+        if DATE_CACHE[0] != now:
             date_and_server()
-        return line + _date_cache[1] + text + b"\r\n"
+        return line + DATE_CACHE[1] + text + b"\r\n"
 
     def flush(self, req):
         """Send the headers (first time) and whatever body is buffered."""

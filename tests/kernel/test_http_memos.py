@@ -3,7 +3,7 @@ Keep-Alive lines) answers each request as if it were computed afresh: in-process
 the real connection code."""
 
 from kernel.http import head as head_module
-from kernel.http import response as response_module
+from kernel.http import head_lines
 from kernel.testing import Client, build_site
 
 
@@ -70,4 +70,4 @@ def test_memos_stay_bounded(tmp_path):
         head_module._targets[b"/filler%d" % i] = ("/filler", None, "/filler", None)
     assert client.request(request("/plain/a.txt?bounded")).status == 200
     assert len(head_module._targets) == 1       # full: emptied before the new one went in
-    assert len(response_module._type_lines) <= response_module.LINES_KEPT
+    assert len(head_lines.TYPE_LINES) <= head_lines.LINES_KEPT
