@@ -45,7 +45,7 @@ class Connection(RawIO, RequestParsing, SocketOutput):
                  "busy", "close_after", "deadline", "header_timeout", "body_timeout",
                  "body_read", "sending", "messages", "msg", "current", "failed",
                  "limit_req_line", "limit_req_fieldsize", "limit_req_fields", "head_budget",
-                 "parser", "pending", "flush_scheduled", "plain", "raw", "writable", "loop")
+                 "parser", "pending", "flush_scheduled", "raw", "writable", "loop")
 
     def __init__(self, site, sock, addr, conn_id):
         self.site = site
@@ -91,8 +91,7 @@ class Connection(RawIO, RequestParsing, SocketOutput):
         self.pending = bytearray()
         self.flush_scheduled = None     # the hub callback that sends queued output
         # the non-blocking socket under gevent's (for TLS: its non-blocking record writer)
-        self.plain = getattr(sock, "_sslobj", None) is None
-        self.raw = sock._sock if self.plain else TLSWriter(sock)
+        self.raw = sock._sock if getattr(sock, "_sslobj", None) is None else TLSWriter(sock)
         self.writable = None            # a write watcher, while queued output waits
         self.loop = gevent.get_hub().loop
 
@@ -155,12 +154,7 @@ class Connection(RawIO, RequestParsing, SocketOutput):
         timeout = server.timeout if self.keepalives == 0 else server.keep_alive_timeout
         deadline = _monotonic() + timeout
         started = None
-        sock = self.sock
-        recv = sock.recv
-        # After a response the client has not had the time to send the next request: wait
-        # until the socket is readable, then read, instead of a recv() failing with EAGAIN
-        # first. (Not over TLS, where OpenSSL may hold decrypted bytes the socket does not show.)
-        wait_first = self.keepalives > 0 and self.plain
+        recv = self.sock.recv
         try:
             while True:
                 if self.failed is not None:
@@ -172,15 +166,7 @@ class Connection(RawIO, RequestParsing, SocketOutput):
                 if timeout > 0:
                     self.deadline = deadline
                     try:
-                        if wait_first:
-                            wait_first = False
-                            sock._wait(sock._read_event)
-                            try:        # readable: the raw socket, past gevent's wrapper
-                                data = self.raw.recv(RECV_SIZE)
-                            except BlockingIOError:
-                                data = recv(RECV_SIZE)
-                        else:
-                            data = recv(RECV_SIZE)
+                        data = recv(RECV_SIZE)
                     except OSError:
                         pass
                 if data:
