@@ -83,7 +83,8 @@ def _walk(filename):
             st = None
         if st is not None and not stat.S_ISDIR(st.st_mode):
             return known[0], known[1], st
-        del _walks[filename]
+        # pop, not del: under the WSGI entry another request's thread may have dropped it
+        _walks.pop(filename, None)
     path = os.path.normpath(filename)
     rest = "/" if filename.endswith("/") and path != "/" else ""
     st = None

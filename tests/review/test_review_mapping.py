@@ -3,7 +3,7 @@
 Under the WSGI entry each request runs in its own thread (kernel/deploy/wsgi.py), so two
 requests for one remembered file can both find it gone (or turned into a directory) and both
 drop its memo entry: the second drop must not raise (a KeyError there was a 500 with a
-traceback instead of the walk's answer). Fix: /work/team/patches/review-mapping-walk-race.diff
+traceback instead of the walk's answer).
 """
 
 import os
@@ -29,8 +29,6 @@ def another_request_drops_the_entry_during_the_stat(monkeypatch, filename):
                                                              lstat=os.lstat))
 
 
-@pytest.mark.xfail(strict=True, reason="review: the memo entry is dropped with del, racing "
-                   "another thread; patch /work/team/patches/review-mapping-walk-race.diff")
 def test_a_vanished_file_dropped_twice_is_walked_again(tmp_path, monkeypatch):
     page = tmp_path / "page.html"
     page.write_text("x")
@@ -42,8 +40,6 @@ def test_a_vanished_file_dropped_twice_is_walked_again(tmp_path, monkeypatch):
     assert (path, rest, st) == (str(page), "", None)        # as a walk afresh answers
 
 
-@pytest.mark.xfail(strict=True, reason="review: the memo entry is dropped with del, racing "
-                   "another thread; patch /work/team/patches/review-mapping-walk-race.diff")
 def test_a_file_turned_directory_dropped_twice_is_walked_again(tmp_path, monkeypatch):
     script = tmp_path / "script.py"
     script.write_text("x")
