@@ -20,6 +20,7 @@ from .connection import Connection
 from .response import set_server_header
 
 SWEEP_SECONDS = 0.25     # timeouts are enforced to this precision
+PARK_ABOVE = 1000        # open connections beyond which idle ones give up their greenlet
 DEFER_SECONDS = 0.005    # a worker leaving new connections to a less loaded one looks again
 
 
@@ -48,6 +49,15 @@ class Acceptor(StreamServer):
             owner.opened()
         return args
 
+    def do_close(self, sock, *args):
+        """gevent closes a client socket when the greenlet that accepted it ends; a parked
+        connection's lives on (kernel.http.connection closes its socket itself)."""
+        keep_open = self.owner.keep_open
+        if sock in keep_open:
+            keep_open.discard(sock)
+            return
+        super().do_close(sock, *args)
+
     def _look_again(self):
         if not (self.closed or self.owner.paused or self.owner.stop_begun):
             self.start_accepting()
@@ -74,6 +84,11 @@ class Listener:
         self.max_connections = site.main_server.config["MaxConnections"] or float("inf")
         self.paused = False             # MaxConnections reached: not accepting
         self.open = 0                   # connections accepted and not yet closed
+        self.park_above = PARK_ABOVE
+        self.crowded = False            # open > park_above: idle connections park
+        self.watchers = {}              # connection id -> its read watcher while it parks
+        self.keep_open = set()          # sockets of parked connections: not closed by gevent
+        self.loop = gevent.get_hub().loop
         self.share = share
         site.open_logs()
         set_server_header(site.main_server.config["ServerTokens"])
@@ -92,27 +107,35 @@ class Listener:
 
     def opened(self):
         self.open += 1
+        self.crowded = self.open > self.park_above
         if self.share is not None and not self.paused:
             self.share.publish(self.open)
 
     def closed(self):
         self.open -= 1
+        self.crowded = self.open > self.park_above
         if self.share is not None and not (self.paused or self.stop_begun):
             self.share.publish(self.open)
 
     def accept(self, sock, addr):
+        conn = None
         try:
-            self._serve(sock, addr)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self.tls:
+                sock = self._handshake(sock, addr)
+                if sock is None:
+                    return
+            conn = Connection(self.site, sock, addr, next(self.ids))
+            conn.parking = self
+            self._serve(conn)
         finally:
-            self.closed()
+            if getattr(conn, "parked", False):
+                self.keep_open.add(sock)    # gevent's do_close comes next: not this one
+            else:
+                self.closed()
 
-    def _serve(self, sock, addr):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if self.tls:
-            sock = self._handshake(sock, addr)
-            if sock is None:
-                return
-        conn = Connection(self.site, sock, addr, next(self.ids))
+    def _serve(self, conn):
+        """Serve ``conn`` in this greenlet until it closes, or parks (see ``_park``)."""
         self.connections[conn.id] = (conn, gevent.getcurrent())
         if len(self.connections) >= self.max_connections and not self.paused:
             self._pause_accepting()
@@ -123,9 +146,42 @@ class Listener:
         except BaseException:
             self.site.log.error("connection %d crashed:\n%s" % (conn.id, traceback.format_exc().rstrip()))
         finally:
-            self.connections.pop(conn.id, None)
-            if self.paused and len(self.connections) < self.max_connections:
-                self._resume_accepting()
+            if getattr(conn, "parked", False):
+                self._park(conn)
+            else:
+                self.connections.pop(conn.id, None)
+                watcher = self.watchers.pop(conn.id, None)
+                if watcher is not None:
+                    watcher.close()
+                if self.paused and len(self.connections) < self.max_connections:
+                    self._resume_accepting()
+
+    # -- idle connections without a greenlet --------------------------------------------
+    # A greenlet waiting in recv() holds about 7 KB (its slice of the C stack, its frames);
+    # 10,000 idle keep-alive connections would hold 70 MB. With more than PARK_ABOVE open,
+    # a connection waiting for its next request (``Connection.parking``: plain TCP, nothing
+    # buffered or queued) returns from serve() with ``parked`` set instead; a read watcher
+    # wakes it in a new greenlet when the client sends (or the sweeper shuts it at its
+    # KeepAliveTimeout deadline, which stays armed).
+
+    def _park(self, conn):
+        self.connections[conn.id] = (conn, None)
+        watcher = self.watchers.get(conn.id)
+        if watcher is None:     # its own: gevent's socket cancels waits on the socket's
+            watcher = self.watchers[conn.id] = self.loop.io(conn.sock.fileno(), 1)
+        watcher.start(self._unpark, conn)
+
+    def _unpark(self, conn):
+        self.watchers[conn.id].stop()
+        conn.parked = False
+        gevent.spawn(self._resume, conn)
+
+    def _resume(self, conn):
+        try:
+            self._serve(conn)
+        finally:
+            if not conn.parked:
+                self.closed()
 
     def _pause_accepting(self):
         """MaxConnections open: stop accepting; new clients wait in the listen backlog (the
@@ -210,7 +266,9 @@ class Listener:
         try:
             while self.connections:
                 for conn, greenlet in list(self.connections.values()):
-                    if not conn.busy:
+                    if greenlet is None:
+                        self._unpark(conn)      # it sees site.stopping, and closes
+                    elif not conn.busy:
                         greenlet.kill(block=False)
                 gevent.sleep(0.05)
         except gevent.Timeout:
