@@ -29,7 +29,10 @@ class Merger:
     def fold(self, base, sections, key):
         cached = self.cache.get(key)
         if cached is not None:
-            self.cache.move_to_end(key)
+            try:
+                self.cache.move_to_end(key)
+            except KeyError:    # another request's thread (WSGI entry) evicted it meanwhile
+                pass
             return cached
         merged = dict(base)
         merges = self.merges

@@ -3,12 +3,10 @@
 Under the WSGI entry each request runs in its own thread (kernel/deploy/wsgi.py): between a
 request's look-up of a remembered merge and its ``move_to_end``, another thread's new merge
 can push that entry out of the full cache. The remembered answer must still be served (a
-KeyError there was a 500). Fix: /work/team/patches/review-merger-lru-race.diff
+KeyError there was a 500).
 """
 
 from collections import OrderedDict
-
-import pytest
 
 from kernel.testing import build_site
 
@@ -22,8 +20,6 @@ class EvictedMeanwhile(OrderedDict):
         return found
 
 
-@pytest.mark.xfail(strict=True, reason="review: fold's move_to_end races another thread's "
-                   "eviction; patch /work/team/patches/review-merger-lru-race.diff")
 def test_a_merge_evicted_while_it_is_served_is_still_the_answer(tmp_path):
     docs = tmp_path / "docs"
     (docs / "sub").mkdir(parents=True)
