@@ -69,7 +69,7 @@ class Share:
         self.base = slot * FIELDS
         self.pid = pid or os.getpid()
         self.table[self.base] = self.pid
-        self.publish(0)
+        self.withdraw()         # until its listener accepts (the boot may take a while)
         self.stamp()
 
     def publish(self, connections):

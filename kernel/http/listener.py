@@ -242,6 +242,8 @@ class Listener:
         watch_event_loop(self.site)     # BlockingLogThreshold: a stalled loop is logged
         for listener in self.listeners:
             listener.start()
+        if self.share is not None:
+            self.share.publish(self.open)      # accepting: the other workers may count on it
         for listener in self.listeners:
             host, port = listener.address[:2]
             self.announce.write("listening on %s://%s:%d/\n"

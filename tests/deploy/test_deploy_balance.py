@@ -76,3 +76,10 @@ def test_forked_workers_see_one_table():
     os.waitpid(pid, 0)
     assert table.table[slot * balance.FIELDS] == pid
     assert table.table[slot * balance.FIELDS + 1] == 42
+
+
+def test_a_worker_still_booting_is_not_waited_for():
+    _, first, second = two_workers()        # neither has published a count yet
+    assert first.may_take_more(SLACK + 5)
+    second.publish(0)                       # its listener accepts now
+    assert not first.may_take_more(SLACK + 5)
