@@ -296,7 +296,7 @@ class Listener:
             gevent.sleep(0.01)
 
     def serve_forever(self):
-        self.start()
         for signum in (signal.SIGTERM, signal.SIGINT):
             gevent.signal_handler(signum, lambda: gevent.spawn(self.stop))
+        self.start()        # announces "listening": a SIGTERM right after it must be graceful
         self.stopped.wait()
