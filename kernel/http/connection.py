@@ -24,7 +24,11 @@ from .reading import RECV_SIZE, RequestReading
 from .response import Response
 from .sending import SocketOutput, TLSWriter
 
-YIELD_AFTER = 8     # requests served in a row without the event loop running, then a turn
+# Requests served in a row without the event loop running before the others get a turn: a
+# turn costs a hub round trip (some us per request), so with few connections a greedy client
+# may run a few requests ahead; with many, every waiting client counts (p99 latency).
+YIELD_AFTER = 8
+CROWD = 64          # open connections in this process from which a turn follows every request
 
 
 class Connection(RawIO, RequestParsing, RequestReading, SocketOutput):
@@ -130,11 +134,12 @@ class Connection(RawIO, RequestParsing, RequestReading, SocketOutput):
                 # greenlet would serve it for as long as it likes while the other
                 # connections, and the accept of new ones, wait (seconds, at 256
                 # connections). So after YIELD_AFTER requests in a row with no event-loop
-                # iteration in between, the others have theirs first (not after every one:
-                # a turn costs a hub round trip, several us per request at 50 connections).
+                # iteration in between, the others have theirs first (not after every one
+                # while few are open: a turn costs a hub round trip, several us per request).
                 if loop.iteration == turn:
                     straight += 1
-                    if straight >= YIELD_AFTER:
+                    if straight >= YIELD_AFTER or (
+                            self.parking is not None and self.parking.open > CROWD):
                         straight = 0
                         gevent.sleep(0)
                 else:
