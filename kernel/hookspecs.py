@@ -57,7 +57,7 @@ mod_python's request attributes (``uri``, ``filename``, ``path_info``, ``args``,
 ``req.register_cleanup``, ``req.internal_redirect``, ``req.site`` (``site.state``),
 ``req.use_all_phases()`` (see ``phases_for_config``), and:
 
-* ``req.plugin_state``: a dict for a plugin's per-request state, made on first use. Keys are
+* ``req.plugin_state``: a dict for a plugin's per-request state (one per request). Keys are
   ``"<plugin>.<what>"`` (``"handlers.added"``, ``"basic_auth.peeked"``): one namespace per
   plugin, so no plugin invents underscored request attributes or reads another's keys.
 * ``req.content_type_set``: True once code assigned ``req.content_type`` (the core's
