@@ -68,65 +68,47 @@ def _negate(folded):
 def _fold_all(children, method):
     """``authz.all_of``: DENIED at once, else the heaviest outcome (a child that does not
     apply counts as GRANTED)."""
-    checks, best = [], NEUTRAL
-    for child in children:
-        folded = fold(child, method)
-        if folded is None:
-            folded = GRANTED
-        if not isinstance(folded, str):
-            checks.append(folded)
-        elif folded == DENIED:          # the walk stops here: later children never run
-            return _run_then(checks, DENIED) if checks else DENIED
-        elif _ALL_WEIGHT[folded] > _ALL_WEIGHT[best]:
-            best = folded
-    if not checks:
-        return best
-    if len(checks) == 1 and best == NEUTRAL:
-        return checks[0]                # all_of of one outcome is that outcome
-    checks = tuple(checks)
-
-    def all_of(req):
-        result = best
-        for check in checks:
-            outcome = check(req)
-            if outcome == DENIED:
-                return DENIED
-            if _ALL_WEIGHT[outcome] > _ALL_WEIGHT[result]:
-                result = outcome
-        return result
-    return all_of
+    return _fold_join(children, method, DENIED, _ALL_WEIGHT, GRANTED)
 
 
 def _fold_any(children, method):
     """``authz.any_of``: GRANTED at once, else the heaviest outcome (children that do not
     apply are skipped)."""
+    return _fold_join(children, method, GRANTED, _ANY_WEIGHT, None)
+
+
+def _fold_join(children, method, stop, weight, not_applying):
+    """Fold an all/any join: ``stop`` ends the walk, else the outcome of most ``weight``
+    wins; a child that does not apply counts as ``not_applying`` (None: skipped)."""
     checks, best = [], NEUTRAL
     for child in children:
         folded = fold(child, method)
         if folded is None:
-            continue
+            if not_applying is None:
+                continue
+            folded = not_applying
         if not isinstance(folded, str):
             checks.append(folded)
-        elif folded == GRANTED:         # the walk stops here: later children never run
-            return _run_then(checks, GRANTED) if checks else GRANTED
-        elif _ANY_WEIGHT[folded] > _ANY_WEIGHT[best]:
+        elif folded == stop:            # the walk stops here: later children never run
+            return _run_then(checks, stop) if checks else stop
+        elif weight[folded] > weight[best]:
             best = folded
     if not checks:
         return best
     if len(checks) == 1 and best == NEUTRAL:
-        return checks[0]                # any_of of one outcome is that outcome
+        return checks[0]                # a join of one outcome is that outcome
     checks = tuple(checks)
 
-    def any_of(req):
+    def join(req):
         result = best
         for check in checks:
             outcome = check(req)
-            if outcome == GRANTED:
-                return GRANTED
-            if _ANY_WEIGHT[outcome] > _ANY_WEIGHT[result]:
+            if outcome == stop:
+                return stop
+            if weight[outcome] > weight[result]:
                 result = outcome
         return result
-    return any_of
+    return join
 
 
 def _run_then(checks, final):
