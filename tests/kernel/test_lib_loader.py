@@ -9,6 +9,7 @@ import pytest
 
 from kernel import loader
 from support import REPO
+from support.loader_clock import loader_clock  # noqa: F401  (the fixture)
 
 
 def write(path, text, mtime=None):
@@ -69,21 +70,9 @@ def test_autoreload_off_keeps_the_module(tmp_path):
     assert loader.import_handler_module("still", [str(tmp_path)], autoreload=False) is first
 
 
-class Clock:
-    """The loader's clock, stepped by hand."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(loader, "clock", clock)
-    return clock
+def clock(loader_clock):
+    return loader_clock
 
 
 @pytest.mark.parametrize("load", ["module", "file"])

@@ -14,6 +14,7 @@ from kernel.lifecycle.constants import OK
 from plugins.handlers.directives import HandlerEntry
 
 from test_handlers_dispatch import DEFAULTS, Req, entries
+from support.loader_clock import loader_clock  # noqa: F401  (the fixture)
 
 RELOADING = {"PythonAutoReload": True, "PythonAutoReloadInterval": 0}
 
@@ -28,18 +29,9 @@ def version(number, extra=""):
         number, textwrap.dedent(extra))
 
 
-class Clock:
-    now = 500.0
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(loader, "clock", clock)
-    return clock
+def clock(loader_clock):
+    return loader_clock
 
 
 def run(req):
